@@ -1,0 +1,47 @@
+package org.towerlab.api.data;
+
+/**
+ * One feature field of a schema.
+ *
+ * @param name field name, unique within its side ({@code id} is the entity id on both sides)
+ * @param side query side or item side
+ * @param kind storage kind
+ * @param cardinality number of distinct ids for categorical, multi-categorical and sequence fields
+ *     (for sequences: the item count); 0 for dense fields
+ * @param dim vector width of dense fields; 0 otherwise
+ * @param maxLength maximum bag or sequence length kept (the most recent for sequences); 0 for
+ *     categorical and dense fields
+ */
+public record FieldSpec(String name, Side side, FieldKind kind, int cardinality, int dim, int maxLength) {
+
+  public FieldSpec {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("field name is empty");
+    }
+    if (kind != FieldKind.DENSE && cardinality <= 0) {
+      throw new IllegalArgumentException("field '" + name + "' needs a positive cardinality, got " + cardinality);
+    }
+    if (kind == FieldKind.DENSE && dim <= 0) {
+      throw new IllegalArgumentException("dense field '" + name + "' needs a positive dim, got " + dim);
+    }
+    if ((kind == FieldKind.MULTI_CATEGORICAL || kind == FieldKind.SEQUENCE) && maxLength <= 0) {
+      throw new IllegalArgumentException("field '" + name + "' needs a positive maxLength, got " + maxLength);
+    }
+  }
+
+  public static FieldSpec categorical(String name, Side side, int cardinality) {
+    return new FieldSpec(name, side, FieldKind.CATEGORICAL, cardinality, 0, 0);
+  }
+
+  public static FieldSpec multiCategorical(String name, Side side, int cardinality, int maxLength) {
+    return new FieldSpec(name, side, FieldKind.MULTI_CATEGORICAL, cardinality, 0, maxLength);
+  }
+
+  public static FieldSpec dense(String name, Side side, int dim) {
+    return new FieldSpec(name, side, FieldKind.DENSE, 0, dim, 0);
+  }
+
+  public static FieldSpec sequence(String name, Side side, int itemCount, int maxLength) {
+    return new FieldSpec(name, side, FieldKind.SEQUENCE, itemCount, 0, maxLength);
+  }
+}

@@ -1,0 +1,7 @@
+package org.towerlab.api.data;
+
+/** Which tower a feature field feeds. */
+public enum Side {
+  QUERY,
+  ITEM
+}

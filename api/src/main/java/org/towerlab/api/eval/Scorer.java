@@ -1,0 +1,31 @@
+package org.towerlab.api.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Scores queries against the item corpus for evaluation, one block at a time so that memory is
+ * bounded by the block size, not by queries x items.
+ */
+public interface Scorer extends AutoCloseable {
+
+  int numItems();
+
+  /**
+   * Scores of {@code queries} against items {@code [itemFrom, itemTo)}.
+   *
+   * @return float32 {@code [queries.length, itemTo - itemFrom]} on {@code manager}
+   */
+  NDArray scoreBlock(long[] queries, int itemFrom, int itemTo, NDManager manager);
+
+  /** Scores of the pairs {@code (queries[i], items[i])} (pointwise protocols: AUC, LogLoss). */
+  float[] scorePairs(long[] queries, long[] items, NDManager manager);
+
+  /** Floating-point operations per scored pair, for cost reports (0 when not meaningful). */
+  default long flopsPerPair() {
+    return 0;
+  }
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,47 @@
+package org.towerlab.api.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a tower produces for N entities. Every shape is on the forward pass's batch manager.
+ *
+ * @param embedding the primary vector {@code [N, D]}: what decomposable interactions score and what
+ *     is exported and indexed. Towers with several vectors set it to a pooled or first head.
+ * @param heads {@code [N, H, D]} head, expert or interest vectors (HIT's multi-head, MVKE's experts,
+ *     LongRetriever's per-category vectors), or {@code null}
+ * @param layers per-layer representations {@code [N, D_l]} (IntTower's FE-Block), or {@code null}
+ * @param codes discrete codes int64 {@code [N, L]} (TARQ's residual quantization), or {@code null}
+ * @param extras named side outputs read by coupling terms or interactions (DAT's augmented vector,
+ *     HIT's generator outputs, quantized reconstructions); never {@code null}
+ */
+public record TowerOutput(
+    NDArray embedding, NDArray heads, List<NDArray> layers, NDArray codes, Map<String, NDArray> extras) {
+
+  public TowerOutput {
+    extras = extras == null ? Map.of() : Map.copyOf(extras);
+    layers = layers == null ? null : List.copyOf(layers);
+  }
+
+  /** A plain one-vector output. */
+  public static TowerOutput of(NDArray embedding) {
+    return new TowerOutput(embedding, null, null, null, Map.of());
+  }
+
+  /** Width of the primary vector. */
+  public long dim() {
+    return embedding.getShape().get(1);
+  }
+
+  /** The output restricted to rows {@code [from, to)} (used to split positives from negatives). */
+  public TowerOutput rows(long from, long to) {
+    return new TowerOutput(
+        embedding.get(from + ":" + to),
+        heads == null ? null : heads.get(from + ":" + to),
+        layers == null ? null : layers.stream().map(l -> l.get(from + ":" + to)).toList(),
+        codes == null ? null : codes.get(from + ":" + to),
+        extras.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+            Map.Entry::getKey, e -> e.getValue().get(from + ":" + to))));
+  }
+}

@@ -1,0 +1,49 @@
+package org.towerlab.api.sampling;
+
+/**
+ * The negatives of one batch. Any combination of three sources, which the trainer scores and hands
+ * to the loss as columns of one {@code [B, C]} candidate matrix, in this order:
+ * <ol>
+ *   <li>in-batch: the other rows' positives ({@code B} columns; the row's own positive and any
+ *       column holding the same item as the row's positive are masked as accidental hits);
+ *   <li>shared: {@code M} corpus items scored by every query;
+ *   <li>per-query: {@code K} items for each query.
+ * </ol>
+ *
+ * @param inBatch whether the other rows' positives are negatives
+ * @param inBatchLogQ log sampling probability of each row's positive as a candidate {@code [B]}
+ *     (frequency estimate), or {@code null} for no correction
+ * @param shared shared negative ids {@code [M]} (may be empty)
+ * @param sharedLogQ their log sampling probabilities {@code [M]}, or {@code null}
+ * @param perQuery per-query negative ids {@code [B][K]}, or {@code null}
+ * @param perQueryLogQ their log sampling probabilities {@code [B][K]}, or {@code null}
+ * @param perQueryMask false where a per-query slot holds no valid negative {@code [B][K]}, or
+ *     {@code null} when all are valid
+ */
+public record Negatives(
+    boolean inBatch,
+    float[] inBatchLogQ,
+    long[] shared,
+    float[] sharedLogQ,
+    long[][] perQuery,
+    float[][] perQueryLogQ,
+    boolean[][] perQueryMask) {
+
+  public Negatives {
+    shared = shared == null ? new long[0] : shared;
+  }
+
+  /** Only the other rows' positives. */
+  public static Negatives inBatch(float[] logQ) {
+    return new Negatives(true, logQ, new long[0], null, null, null, null);
+  }
+
+  /** No negatives at all (pointwise training on logged labels). */
+  public static Negatives none() {
+    return new Negatives(false, null, new long[0], null, null, null, null);
+  }
+
+  public int perQueryCount() {
+    return perQuery == null || perQuery.length == 0 ? 0 : perQuery[0].length;
+  }
+}

@@ -1,0 +1,27 @@
+package org.towerlab.api.train;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.eval.Evaluator;
+import org.towerlab.api.loss.Loss;
+import org.towerlab.api.model.Model;
+import org.towerlab.api.random.Seeds;
+import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.tracking.Tracker;
+
+/**
+ * What a training strategy works with. The runner builds it from the experiment config.
+ *
+ * @param model the model to train
+ * @param sampler the negative sampler
+ * @param loss the loss
+ * @param split the data split
+ * @param evaluators evaluators for validation (early stopping)
+ * @param seeds the run's seed source
+ * @param tracker where metric histories go
+ * @param runDir the run's directory (checkpoints live under {@code runDir/checkpoints})
+ * @param resume whether to continue from the last checkpoint in {@code runDir}
+ */
+public record TrainContext(Model model, Sampler sampler, Loss loss, Split split,
+    List<Evaluator> evaluators, Seeds seeds, Tracker tracker, Path runDir, boolean resume) {}

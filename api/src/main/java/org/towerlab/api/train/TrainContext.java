@@ -1,11 +1,13 @@
 package org.towerlab.api.train;
 
+import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.eval.Evaluator;
 import org.towerlab.api.loss.Loss;
 import org.towerlab.api.model.Model;
+import org.towerlab.api.nn.Params;
 import org.towerlab.api.random.Seeds;
 import org.towerlab.api.sampling.Sampler;
 import org.towerlab.api.tracking.Tracker;
@@ -22,6 +24,9 @@ import org.towerlab.api.tracking.Tracker;
  * @param tracker where metric histories go
  * @param runDir the run's directory (checkpoints live under {@code runDir/checkpoints})
  * @param resume whether to continue from the last checkpoint in {@code runDir}
+ * @param params the initialized parameters of the model (and of parametric losses)
+ * @param manager the run's manager: parameters live on it; open sub-managers for everything else
  */
 public record TrainContext(Model model, Sampler sampler, Loss loss, Split split,
-    List<Evaluator> evaluators, Seeds seeds, Tracker tracker, Path runDir, boolean resume) {}
+    List<Evaluator> evaluators, Seeds seeds, Tracker tracker, Path runDir, boolean resume,
+    Params params, NDManager manager) {}

@@ -1,0 +1,42 @@
+package org.towerlab.modules.baseline;
+
+import ai.djl.ndarray.NDArray;
+import org.towerlab.api.loss.Loss;
+import org.towerlab.api.loss.LossInput;
+import org.towerlab.api.model.Forward;
+
+/**
+ * Pointwise binary cross-entropy on logits. Each row contributes the BCE of its logged pair
+ * against its label plus the BCE of every valid sampled negative against 0, averaged over the
+ * row's terms; rows are then averaged with their weights. Works without negatives (the {@code ctr}
+ * protocol's logged labels) and with any sampler.
+ */
+public final class BceLoss implements Loss {
+  private final String label;
+
+  public BceLoss(BceLossConfig config) {
+    this.label = config.label();
+  }
+
+  /** {@code log(1 + exp(-|x|)) + max(x, 0) - x * y}: stable BCE with logits. */
+  static NDArray bceWithLogits(NDArray x, NDArray y) {
+    return x.abs().neg().exp().add(1f).log().add(x.maximum(0f)).sub(x.mul(y));
+  }
+
+  @Override
+  public NDArray compute(LossInput in, Forward fwd) {
+    NDArray y = in.label(label); // [B]
+    NDArray perRow = bceWithLogits(in.scores(), y); // [B]
+    if (in.hasNegatives()) {
+      NDArray negLoss = bceWithLogits(in.negatives(), in.negatives().zerosLike()); // [B, C]
+      NDArray count = in.negativeMask().sum(new int[] {1}).add(1f); // [B]
+      perRow = perRow.add(negLoss.mul(in.negativeMask()).sum(new int[] {1})).div(count);
+    }
+    return in.weightedMean(perRow);
+  }
+
+  @Override
+  public boolean needsNegatives() {
+    return false;
+  }
+}

@@ -1,0 +1,96 @@
+package org.towerlab.modules.baseline;
+
+import java.util.SplittableRandom;
+import org.towerlab.api.sampling.Negatives;
+import org.towerlab.api.sampling.SampleRequest;
+import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.sampling.SamplerContext;
+
+/**
+ * Draws negatives from the item corpus with probability proportional to {@code (count + 1)^alpha}
+ * (alpha = 0 is uniform), with replacement, by binary search over the cumulative distribution
+ * (built once, lazily, from the training frequencies). Reports {@code log q(item)} for logQ.
+ */
+public final class CorpusSampler implements Sampler {
+  private final int numNegatives;
+  private final boolean shared;
+  private final double alpha;
+  private double[] cumulative;
+  private float[] logQ;
+
+  public CorpusSampler(int numNegatives, boolean shared, double alpha) {
+    this.numNegatives = numNegatives;
+    this.shared = shared;
+    this.alpha = alpha;
+  }
+
+  private synchronized void build(SamplerContext ctx) {
+    if (cumulative != null) {
+      return;
+    }
+    int n = ctx.numItems();
+    double[] w = new double[n];
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      w[i] = alpha == 0 ? 1.0 : Math.pow(ctx.frequency().count(i) + 1.0, alpha);
+      total += w[i];
+    }
+    cumulative = new double[n];
+    logQ = new float[n];
+    double run = 0;
+    for (int i = 0; i < n; i++) {
+      run += w[i];
+      cumulative[i] = run / total;
+      logQ[i] = (float) Math.log(w[i] / total);
+    }
+    cumulative[n - 1] = 1.0;
+  }
+
+  /** Log probability of drawing {@code item} in one draw. */
+  public float logQ(SamplerContext ctx, int item) {
+    build(ctx);
+    return logQ[item];
+  }
+
+  int draw(SplittableRandom rng) {
+    double u = rng.nextDouble();
+    int lo = 0;
+    int hi = cumulative.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cumulative[mid] <= u) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  @Override
+  public Negatives sample(SampleRequest request, SamplerContext ctx) {
+    build(ctx);
+    SplittableRandom rng = request.rng();
+    if (shared) {
+      long[] ids = new long[numNegatives];
+      float[] lq = new float[numNegatives];
+      for (int j = 0; j < numNegatives; j++) {
+        int item = draw(rng);
+        ids[j] = item;
+        lq[j] = logQ[item];
+      }
+      return new Negatives(false, null, ids, lq, null, null, null);
+    }
+    int b = request.batchSize();
+    long[][] ids = new long[b][numNegatives];
+    float[][] lq = new float[b][numNegatives];
+    for (int r = 0; r < b; r++) {
+      for (int j = 0; j < numNegatives; j++) {
+        int item = draw(rng);
+        ids[r][j] = item;
+        lq[r][j] = logQ[item];
+      }
+    }
+    return new Negatives(false, null, null, null, ids, lq, null);
+  }
+}

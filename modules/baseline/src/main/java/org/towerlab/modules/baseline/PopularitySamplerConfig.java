@@ -1,0 +1,24 @@
+package org.towerlab.modules.baseline;
+
+import org.towerlab.api.config.ComponentConfig;
+
+/**
+ * @param numNegatives how many items to draw
+ * @param shared true: one set scored by every query; false: a set per query
+ * @param alpha items are drawn with probability proportional to {@code (count + 1)^alpha}
+ *     (word2vec's 0.75 by default; 0 = uniform, 1 = unigram)
+ */
+public record PopularitySamplerConfig(Integer numNegatives, Boolean shared, Double alpha)
+    implements ComponentConfig.Sampler {
+  public PopularitySamplerConfig {
+    numNegatives = numNegatives == null ? 100 : numNegatives;
+    shared = shared == null ? true : shared;
+    alpha = alpha == null ? 0.75 : alpha;
+    if (numNegatives <= 0) {
+      throw new IllegalArgumentException("num-negatives must be positive, got " + numNegatives);
+    }
+    if (alpha < 0) {
+      throw new IllegalArgumentException("alpha must be >= 0, got " + alpha);
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package org.towerlab.examples;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import org.towerlab.api.Kind;
+import org.towerlab.api.UserException;
+import org.towerlab.api.config.ComponentConfig;
+import org.towerlab.api.config.ExperimentConfig;
+import org.towerlab.api.data.DataSource;
+import org.towerlab.api.data.Protocol;
+import org.towerlab.api.eval.Evaluator;
+import org.towerlab.api.loss.Loss;
+import org.towerlab.api.model.Model;
+import org.towerlab.api.random.Seeds;
+import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.tracking.Tracker;
+import org.towerlab.api.train.TrainingStrategy;
+import org.towerlab.registry.ComponentDescriber;
+import org.towerlab.registry.Registry;
+import org.towerlab.registry.config.ConfigLoader;
+import org.towerlab.registry.config.LoadedRun;
+import org.towerlab.trainers.ExperimentRunner;
+
+/**
+ * The {@code towerlab} command line.
+ *
+ * <p>Exit codes: 0 success; 1 internal error (a bug: the stack trace is printed with
+ * {@code --debug}); 2 user error (bad config, bad arguments, unknown component), reported as one
+ * paragraph on stderr without a stack trace.
+ */
+@Command(name = "towerlab", mixinStandardHelpOptions = true, versionProvider = Towerlab.Version.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = "Two-tower retrieval and pre-ranking experiments: run, validate and inspect configs.",
+    subcommands = {Towerlab.Run.class, Towerlab.Validate.class, Towerlab.Components.class,
+        Towerlab.Config.class, CommandLine.HelpCommand.class})
+public final class Towerlab implements Callable<Integer> {
+  /** Exit code of user errors (also picocli's usage-error code). */
+  public static final int USER_ERROR = 2;
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+  boolean debugOption;
+
+  private final Supplier<Registry> registrySupplier;
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+  private Registry registry;
+  private boolean debug;
+
+  /**
+   * @param registry supplies the registry on first use ({@link Registry#discover} in production)
+   * @param env variables for {@code ${VAR}} interpolation in configs
+   */
+  public Towerlab(Supplier<Registry> registry, Map<String, String> env, PrintStream out, PrintStream err) {
+    this.registrySupplier = registry;
+    this.env = Map.copyOf(env);
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    int code = new Towerlab(Registry::discover, System.getenv(), System.out, System.err).execute(args);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Parses {@code args}, runs the command and returns its exit code; never throws. */
+  public int execute(String... args) {
+    int end = Arrays.asList(args).indexOf("--");
+    debug = Arrays.asList(args).subList(0, end < 0 ? args.length : end).contains("--debug");
+    CommandLine cl = new CommandLine(this);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex));
+    try {
+      return cl.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private int handle(Throwable ex) {
+    Throwable t = ex;
+    while (!(t instanceof UserException) && t.getCause() != null && t.getCause() != t
+        && (t instanceof ExceptionInInitializerError || t instanceof java.lang.reflect.InvocationTargetException
+            || t instanceof java.util.concurrent.ExecutionException)) {
+      t = t.getCause();
+    }
+    if (t instanceof UserException) {
+      err.println(t.getMessage());
+      if (debug) {
+        t.printStackTrace(err);
+      }
+      return USER_ERROR;
+    }
+    err.println("towerlab: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)"));
+    if (debug) {
+      t.printStackTrace(err);
+    }
+    return 1;
+  }
+
+  /** No subcommand: print the usage and fail. */
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(err);
+    return USER_ERROR;
+  }
+
+  Registry registry() {
+    if (registry == null) {
+      registry = registrySupplier.get();
+    }
+    return registry;
+  }
+
+  List<LoadedRun> load(Path config, List<String> overrides) {
+    return new ConfigLoader(registry()).loadRuns(config, overrides, env);
+  }
+
+  /** Version from the Maven-filtered {@code towerlab-version.properties}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"towerlab " + version(),
+          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+    }
+
+    static String version() {
+      Properties p = new Properties();
+      try (InputStream in = Towerlab.class.getResourceAsStream("/towerlab-version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        return "unknown";
+      }
+      return p.getProperty("version", "unknown");
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "Run every experiment of a config file (one per grid child).")
+  static final class Run implements Callable<Integer> {
+    @ParentCommand Towerlab parent;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (.yaml, .yml or .json).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Override a config value, e.g. --set seed=3 --set 'sampler={type: mixed}'.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs",
+        description = "Run store directory (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--resume", description = "Skip runs already finished in the run store.")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+      List<LoadedRun> runs = parent.load(config, overrides);
+      return new ExperimentRunner(parent.registry(), parent.out).run(runs, outDir, resume);
+    }
+  }
+
+  @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "Load and bind every run of a config and build all its components, without loading data.")
+  static final class Validate implements Callable<Integer> {
+    @ParentCommand Towerlab parent;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (.yaml, .yml or .json).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      List<LoadedRun> runs = parent.load(config, overrides);
+      for (LoadedRun run : runs) {
+        try {
+          buildAll(run.config());
+        } catch (UserException e) {
+          throw new UserException(config + " (run " + run.config().run() + "): " + e.getMessage(), e);
+        }
+      }
+      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)");
+      return 0;
+    }
+
+    private void buildAll(ExperimentConfig c) {
+      Seeds seeds = new Seeds(c.seed());
+      build(Kind.DATA, c.data(), "$.data", seeds, DataSource.class);
+      if (c.data() != null && c.data().protocol() != null) {
+        build(Kind.PROTOCOL, c.data().protocol(), "$.data.protocol", seeds, Protocol.class);
+      }
+      build(Kind.MODEL, c.model(), "$.model", seeds, Model.class);
+      build(Kind.SAMPLER, c.sampler(), "$.sampler", seeds, Sampler.class);
+      build(Kind.LOSS, c.loss(), "$.loss", seeds, Loss.class);
+      build(Kind.TRAINER, c.trainer(), "$.trainer", seeds, TrainingStrategy.class);
+      for (int i = 0; i < c.evaluators().size(); i++) {
+        build(Kind.EVALUATOR, c.evaluators().get(i), "$.evaluators[" + i + "]", seeds, Evaluator.class);
+      }
+      build(Kind.TRACKER, c.tracking(), "$.tracking", seeds, Tracker.class);
+    }
+
+    private void build(Kind kind, ComponentConfig cfg, String path, Seeds seeds, Class<?> type) {
+      if (cfg == null) {
+        return;
+      }
+      Object built = parent.registry().build(kind, cfg, path, seeds, type);
+      if (built instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing the " + kind.label() + " built at " + path, e);
+        }
+      }
+    }
+  }
+
+  @Command(name = "components", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "List the registered components with their config keys.")
+  static final class Components implements Callable<Integer> {
+    @ParentCommand Towerlab parent;
+
+    @Option(names = "--kind", paramLabel = "KIND", description = "Only this kind (data, model, tower, ...).")
+    String kind;
+
+    @Override
+    public Integer call() {
+      List<Kind> kinds;
+      if (kind == null) {
+        kinds = List.of(Kind.values());
+      } else {
+        Kind k = Kind.fromLabel(kind);
+        if (k == null) {
+          List<String> labels = Arrays.stream(Kind.values()).map(Kind::label).toList();
+          throw new UserException("Unknown component kind '" + kind + "' in --kind. Known kinds: " + labels + ".");
+        }
+        kinds = List.of(k);
+      }
+      ComponentsTable.print(parent.out, new ComponentDescriber(parent.registry()), parent.registry(), kinds);
+      return 0;
+    }
+  }
+
+  @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "Print the effective config of each run (defaults filled, overrides and grid applied).")
+  static final class Config implements Callable<Integer> {
+    @ParentCommand Towerlab parent;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (.yaml, .yml or .json).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--json", description = "JSON instead of YAML (one object, or an array for a grid).")
+    boolean json;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      List<LoadedRun> runs = parent.load(config, overrides);
+      if (json) {
+        JsonNode node = runs.size() == 1 ? runs.get(0).effective()
+            : JsonNodeFactory.instance.arrayNode().addAll(runs.stream().map(LoadedRun::effective).toList());
+        parent.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        return 0;
+      }
+      for (int i = 0; i < runs.size(); i++) {
+        if (runs.size() > 1) {
+          parent.out.print((i > 0 ? "---\n" : "") + "# run: " + runs.get(i).config().run() + "\n");
+        }
+        parent.out.print(parent.registry().toYaml(runs.get(i).effective()));
+      }
+      return 0;
+    }
+  }
+}

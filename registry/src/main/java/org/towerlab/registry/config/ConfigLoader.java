@@ -1,0 +1,656 @@
+package org.towerlab.registry.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.towerlab.api.Kind;
+import org.towerlab.api.UserException;
+import org.towerlab.api.config.ComponentConfig;
+import org.towerlab.api.config.ExperimentConfig;
+import org.towerlab.registry.Registration;
+import org.towerlab.registry.Registry;
+import org.towerlab.registry.Suggestions;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Loads an experiment config file into one {@link ExperimentConfig} per run.
+ *
+ * <ol>
+ *   <li>parse {@code .yaml}, {@code .yml} or {@code .json} (syntax errors name the line and column);
+ *   <li>interpolate {@code ${VAR}} and {@code ${VAR:-default}} in string values ({@code $${} is a
+ *       literal {@code ${});
+ *   <li>apply {@code --set a.b.c=value} overrides, the value read as a YAML flow value
+ *       ({@code seed=3}, {@code sampler={type: mixed}}, {@code evaluators.0.ks=[10,20]},
+ *       {@code grid.seed=[1,2]});
+ *   <li>expand the top-level {@code grid:} block ({@code {dotted.path: [v1, v2], ...}}) into the
+ *       cartesian product of child runs, first key varying slowest; a child's {@code run} is the base
+ *       run name plus {@code [path=value,...]};
+ *   <li>fill absent sections with the defaults ({@code sampler: {type: in-batch}}, {@code loss:
+ *       {type: sampled-softmax}}, {@code trainer: {type: plain}}, {@code evaluators: [{type: topk}]},
+ *       {@code tracking: {type: local}}) when those names are registered (a section given without
+ *       {@code type:} gets the default type); {@code data} and
+ *       {@code model} are required;
+ *   <li>bind each child to {@link ExperimentConfig}; every binding error becomes a
+ *       {@link UserException} naming the file, the line when the key is in the file, the JSON path,
+ *       and what is expected.
+ * </ol>
+ */
+public final class ConfigLoader {
+  private static final List<Default> DEFAULTS = List.of(
+      new Default("sampler", Kind.SAMPLER, "in-batch", false),
+      new Default("loss", Kind.LOSS, "sampled-softmax", false),
+      new Default("trainer", Kind.TRAINER, "plain", false),
+      new Default("evaluators", Kind.EVALUATOR, "topk", true),
+      new Default("tracking", Kind.TRACKER, "local", false));
+
+  private final Registry registry;
+  private final ObjectMapper yaml;
+  private final ObjectMapper json;
+
+  public ConfigLoader(Registry registry) {
+    this.registry = registry;
+    this.yaml = registry.mapper();
+    this.json = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  }
+
+  /** The bound runs of {@code file}: one, or one per grid child. */
+  public List<ExperimentConfig> load(Path file, List<String> overrides, Map<String, String> env) {
+    return loadRuns(file, overrides, env).stream().map(LoadedRun::config).toList();
+  }
+
+  /** Like {@link #load}, with each run's raw and effective config trees and its grid values. */
+  public List<LoadedRun> loadRuns(Path file, List<String> overrides, Map<String, String> env) {
+    Source src = parse(file);
+    ObjectNode root = (ObjectNode) interpolate(src.tree(), "$", env, src);
+    for (String override : overrides) {
+      applyOverride(root, override, src);
+    }
+    List<LoadedRun> runs = new ArrayList<>();
+    List<Child> children = expandGrid(root, src);
+    for (Child child : children) {
+      Source childSrc = children.size() > 1 ? src.forRun(child.tree().path("run").asText()) : src;
+      ObjectNode withDefaults = withDefaults(child.tree(), childSrc);
+      ExperimentConfig cfg = bind(withDefaults, childSrc);
+      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues()));
+    }
+    return List.copyOf(runs);
+  }
+
+  /**
+   * Binds a complete config tree (for example an effective config read back from a run directory).
+   *
+   * @param source named in error messages
+   */
+  public ExperimentConfig bind(JsonNode tree, String source) {
+    return bind(tree, new Source(Path.of(source), tree, null));
+  }
+
+  // ---------------------------------------------------------------- parsing
+
+  private Source parse(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("Config file " + file + " does not exist (working directory "
+          + Path.of("").toAbsolutePath() + "). Check the path.");
+    }
+    String lower = file.getFileName().toString().toLowerCase();
+    ObjectMapper m;
+    if (lower.endsWith(".json")) {
+      m = json;
+    } else if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+      m = yaml;
+    } else {
+      throw new UserException("Config file " + file + " must end in .yaml, .yml or .json.");
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new UserException("Cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    JsonNode tree;
+    try {
+      tree = m.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw syntaxError(file, text, e);
+    }
+    if (tree == null || tree.isMissingNode() || tree.isNull()) {
+      throw new UserException("Config file " + file + " is empty. It needs at least `data:` and `model:`.");
+    }
+    if (!tree.isObject()) {
+      throw new UserException("Config file " + file + " must hold a mapping (keys such as `data:` and `model:`)"
+          + " at the top level, not a " + tree.getNodeType().toString().toLowerCase() + ".");
+    }
+    return new Source(file, tree, LineIndex.of(m, text));
+  }
+
+  private static UserException syntaxError(Path file, String text, JsonProcessingException e) {
+    int line = -1;
+    int column = -1;
+    String problem = e.getOriginalMessage();
+    Throwable cause = e.getCause();
+    if (cause instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+      Mark mark = y.getProblemMark();
+      line = mark.getLine() + 1;
+      column = mark.getColumn() + 1;
+      problem = (y.getContext() == null ? "" : y.getContext() + ": ") + y.getProblem();
+    } else {
+      JsonLocation loc = e.getLocation();
+      if (loc != null) {
+        line = loc.getLineNr();
+        column = loc.getColumnNr();
+      }
+    }
+    problem = problem == null ? "" : problem.replaceAll("\\s+", " ").trim();
+    String where = line > 0 ? " at line " + line + ", column " + column : "";
+    String excerpt = "";
+    String[] lines = text.split("\\R", -1);
+    if (line > 0 && line <= lines.length && !lines[line - 1].isBlank()) {
+      excerpt = " (line " + line + " reads `" + lines[line - 1].strip() + "`)";
+    }
+    return new UserException("Syntax error in config file " + file + where + ": " + problem + excerpt
+        + ". Fix the file (indentation, colons and brackets are the usual suspects).", e);
+  }
+
+  // ---------------------------------------------------------------- interpolation
+
+  private JsonNode interpolate(JsonNode node, String path, Map<String, String> env, Source src) {
+    if (node.isObject()) {
+      ObjectNode obj = (ObjectNode) node;
+      List<String> names = new ArrayList<>();
+      obj.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        obj.set(name, interpolate(obj.get(name), path + "." + name, env, src));
+      }
+      return obj;
+    }
+    if (node.isArray()) {
+      ArrayNode arr = (ArrayNode) node;
+      for (int i = 0; i < arr.size(); i++) {
+        arr.set(i, interpolate(arr.get(i), path + "[" + i + "]", env, src));
+      }
+      return arr;
+    }
+    if (node.isTextual() && node.asText().contains("${")) {
+      return TextNode.valueOf(substitute(node.asText(), path, env, src));
+    }
+    return node;
+  }
+
+  private static String substitute(String s, String path, Map<String, String> env, Source src) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < s.length()) {
+      if (s.startsWith("$${", i)) {
+        out.append("${");
+        i += 3;
+      } else if (s.startsWith("${", i)) {
+        int end = s.indexOf('}', i);
+        if (end < 0) {
+          throw new UserException(src.where(path) + "Unterminated variable reference in '" + s + "' at " + path
+              + ". Write ${NAME} or ${NAME:-default} (or $${ for a literal ${).");
+        }
+        String body = s.substring(i + 2, end);
+        int sep = body.indexOf(":-");
+        String name = sep < 0 ? body : body.substring(0, sep);
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw new UserException(src.where(path) + "Bad variable name '" + name + "' in '" + s + "' at " + path
+              + ". Variable names are letters, digits and underscores: ${NAME} or ${NAME:-default}.");
+        }
+        String value = env.get(name);
+        if (value == null) {
+          if (sep < 0) {
+            throw new UserException(src.where(path) + "Undefined variable ${" + name + "} at " + path
+                + ". Set the environment variable " + name + " or give a default: ${" + name + ":-value}.");
+          }
+          value = body.substring(sep + 2);
+        }
+        out.append(value);
+        i = end + 1;
+      } else {
+        out.append(s.charAt(i));
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  // ---------------------------------------------------------------- overrides
+
+  private void applyOverride(ObjectNode root, String override, Source src) {
+    int eq = override.indexOf('=');
+    if (eq <= 0) {
+      throw new UserException("Bad override '--set " + override + "' for " + src.file()
+          + ": write --set dotted.path=value, for example --set seed=3 or --set sampler={type: mixed}.");
+    }
+    String key = override.substring(0, eq).trim();
+    String text = override.substring(eq + 1);
+    JsonNode value;
+    try {
+      value = text.isBlank() ? TextNode.valueOf(text) : yaml.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new UserException("Cannot parse the value of override '--set " + override + "' for " + src.file()
+          + ": " + (e.getCause() instanceof MarkedYAMLException y ? y.getProblem() : e.getOriginalMessage())
+              .replaceAll("\\s+", " ").trim()
+          + ". Write the value as YAML flow, for example 3, mixed, [10, 20] or {type: mixed}.", e);
+    }
+    if (value == null || value.isMissingNode()) {
+      value = TextNode.valueOf("");
+    }
+    List<String> segments = segments(key, "override '--set " + override + "'", src);
+    if (segments.get(0).equals("grid") && segments.size() > 1) {
+      JsonNode grid = root.get("grid");
+      if (grid == null || grid.isNull()) {
+        grid = root.putObject("grid");
+      } else if (!grid.isObject()) {
+        throw new UserException("Cannot apply override '--set " + override + "' to " + src.file()
+            + ": $.grid is not a mapping.");
+      }
+      ((ObjectNode) grid).set(String.join(".", segments.subList(1, segments.size())), value);
+      src.inject(List.of("grid", String.join(".", segments.subList(1, segments.size()))), "--set " + override);
+      src.inject(segments.subList(1, segments.size()), "--set " + override);
+      return;
+    }
+    set(root, segments, value, "override '--set " + override + "'", src);
+    src.inject(segments, "--set " + override);
+  }
+
+  private static List<String> segments(String dotted, String what, Source src) {
+    String normalized = dotted.replaceAll("\\[(\\d+)]", ".$1");
+    List<String> segs = List.of(normalized.split("\\.", -1));
+    if (segs.isEmpty() || segs.stream().anyMatch(String::isBlank)) {
+      throw new UserException("Bad path '" + dotted + "' in " + what + " for " + src.file()
+          + ": use dot-separated keys and list indexes, for example model.query-tower.dims or evaluators.0.ks.");
+    }
+    return segs;
+  }
+
+  /** Sets {@code value} at {@code segments} under {@code root}, creating mappings on the way. */
+  private static void set(ObjectNode root, List<String> segments, JsonNode value, String what, Source src) {
+    JsonNode cur = root;
+    String path = "$";
+    for (int i = 0; i < segments.size(); i++) {
+      String seg = segments.get(i);
+      boolean last = i == segments.size() - 1;
+      if (cur.isObject()) {
+        ObjectNode obj = (ObjectNode) cur;
+        if (last) {
+          obj.set(seg, value);
+          return;
+        }
+        JsonNode next = obj.get(seg);
+        if (next == null || next.isNull()) {
+          next = isIndex(segments.get(i + 1)) ? obj.putArray(seg) : obj.putObject(seg);
+        }
+        cur = next;
+        path = path + "." + seg;
+      } else if (cur.isArray()) {
+        ArrayNode arr = (ArrayNode) cur;
+        if (!isIndex(seg)) {
+          throw new UserException("Cannot apply " + what + " to " + src.file() + ": " + path
+              + " is a list, so the next key must be an index (0, 1, ...), not '" + seg + "'.");
+        }
+        int idx = Integer.parseInt(seg);
+        if (idx > arr.size()) {
+          throw new UserException("Cannot apply " + what + " to " + src.file() + ": index " + idx
+              + " is out of range, " + path + " has " + arr.size() + " entries.");
+        }
+        if (last) {
+          if (idx == arr.size()) {
+            arr.add(value);
+          } else {
+            arr.set(idx, value);
+          }
+          return;
+        }
+        if (idx == arr.size()) {
+          arr.add(isIndex(segments.get(i + 1)) ? arr.arrayNode() : arr.objectNode());
+        }
+        cur = arr.get(idx);
+        path = path + "[" + idx + "]";
+      } else {
+        throw new UserException("Cannot apply " + what + " to " + src.file() + ": " + path + " is the value '"
+            + cur.asText() + "', not a mapping or a list, so it has no key '" + seg + "'.");
+      }
+    }
+  }
+
+  private static String pathOf(List<String> segments) {
+    StringBuilder sb = new StringBuilder("$");
+    for (String seg : segments) {
+      sb.append(isIndex(seg) ? "[" + seg + "]" : "." + seg);
+    }
+    return sb.toString();
+  }
+
+  private static boolean isIndex(String seg) {
+    return seg.matches("\\d{1,9}");
+  }
+
+  // ---------------------------------------------------------------- grid
+
+  private record Child(ObjectNode tree, Map<String, Object> gridValues) {}
+
+  private List<Child> expandGrid(ObjectNode root, Source src) {
+    JsonNode grid = root.remove("grid");
+    if (grid == null || grid.isNull() || (grid.isObject() && grid.isEmpty())) {
+      return List.of(new Child(root, Map.of()));
+    }
+    if (!grid.isObject()) {
+      throw new UserException(src.where("$.grid") + "$.grid must be a mapping from dotted paths to lists of"
+          + " values, for example `grid: {seed: [1, 2], sampler.type: [in-batch, mixed]}`.");
+    }
+    List<String> paths = new ArrayList<>();
+    List<ArrayNode> values = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = grid.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isArray() || e.getValue().isEmpty()) {
+        throw new UserException(src.where("$.grid." + e.getKey()) + "The grid entry '" + e.getKey()
+            + "' must be a non-empty list of values, got " + e.getValue() + ". Write for example `"
+            + e.getKey() + ": [1, 2]`.");
+      }
+      paths.add(e.getKey());
+      values.add((ArrayNode) e.getValue());
+      src.injected().putIfAbsent(pathOf(segments(e.getKey(), "grid entry '" + e.getKey() + "'", src)),
+          "grid entry '" + e.getKey() + "'");
+    }
+    String base = root.hasNonNull("run") ? root.get("run").asText()
+        : root.hasNonNull("name") ? root.get("name").asText() : "default";
+    List<Child> children = new ArrayList<>();
+    int[] idx = new int[paths.size()];
+    while (true) {
+      ObjectNode child = root.deepCopy();
+      Map<String, Object> gridValues = new LinkedHashMap<>();
+      List<String> labels = new ArrayList<>();
+      for (int k = 0; k < paths.size(); k++) {
+        JsonNode v = values.get(k).get(idx[k]);
+        String path = paths.get(k);
+        set(child, segments(path, "grid entry '" + path + "'", src), v.deepCopy(), "grid entry '" + path + "'", src);
+        labels.add(path + "=" + label(v));
+        gridValues.put(path, toJava(v));
+      }
+      child.put("run", base + "[" + String.join(",", labels) + "]");
+      children.add(new Child(child, Collections.unmodifiableMap(gridValues)));
+      int k = paths.size() - 1;
+      while (k >= 0 && ++idx[k] == values.get(k).size()) {
+        idx[k] = 0;
+        k--;
+      }
+      if (k < 0) {
+        return children;
+      }
+    }
+  }
+
+  private static String label(JsonNode v) {
+    if (v.isObject() && v.hasNonNull("type")) {
+      return v.get("type").asText();
+    }
+    return v.isValueNode() ? v.asText() : v.toString();
+  }
+
+  private Object toJava(JsonNode v) {
+    try {
+      return yaml.treeToValue(v, Object.class);
+    } catch (JsonProcessingException e) {
+      return v.toString();
+    }
+  }
+
+  // ---------------------------------------------------------------- defaults
+
+  private record Default(String key, Kind kind, String name, boolean list) {}
+
+  private ObjectNode withDefaults(ObjectNode tree, Source src) {
+    for (String required : List.of("data", "model")) {
+      if (!tree.hasNonNull(required)) {
+        Kind kind = required.equals("data") ? Kind.DATA : Kind.MODEL;
+        throw new UserException(src.file() + ": the config has no `" + required + ":` section"
+            + (tree.hasNonNull("run") ? " (run " + tree.get("run").asText() + ")" : "") + ". Add `"
+            + required + ":` with `type:` one of " + registry.names(kind) + ".");
+      }
+    }
+    ObjectNode out = tree.deepCopy();
+    for (Default d : DEFAULTS) {
+      if (registry.find(d.kind(), d.name()).isEmpty()) {
+        continue;
+      }
+      JsonNode present = out.get(d.key());
+      if (present == null) {
+        ObjectNode section = JsonNodeFactory.instance.objectNode().put("type", d.name());
+        out.set(d.key(), d.list() ? JsonNodeFactory.instance.arrayNode().add(section) : section);
+      } else if (!d.list() && present.isObject() && !present.has("type")) {
+        // `trainer: {epochs: 5}` (or `--set trainer.epochs=5`) means the default trainer with epochs 5.
+        ObjectNode section = JsonNodeFactory.instance.objectNode().put("type", d.name());
+        section.setAll((ObjectNode) present);
+        out.set(d.key(), section);
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- binding
+
+  private ExperimentConfig bind(JsonNode tree, Source src) {
+    try {
+      return yaml.treeToValue(tree, ExperimentConfig.class);
+    } catch (JsonMappingException e) {
+      throw translate(e, tree, src);
+    } catch (JsonProcessingException e) {
+      throw new UserException(src.file() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private UserException translate(JsonMappingException e, JsonNode tree, Source src) {
+    String path = jsonPath(e.getPath());
+    JsonNode node = nodeAt(tree, e.getPath());
+    if (e instanceof InvalidTypeIdException t) {
+      Kind kind = kindOf(t.getBaseType() == null ? null : t.getBaseType().getRawClass());
+      Set<String> known = kind == null ? allNames() : registry.names(kind);
+      if (node != null && !node.isObject() && !node.isNull()) {
+        return notASection(kind, node, path, src, e);
+      }
+      if (t.getTypeId() == null || t.getTypeId().isEmpty()) {
+        return new UserException(src.where(path) + "Missing `type:` in the "
+            + (kind == null ? "" : kind.label() + " ") + "section at " + path + ". Add `type:` with one of "
+            + known + ".", e);
+      }
+      String message = kind == null
+          ? "Unknown type '" + t.getTypeId() + "' at " + path + ".type. Known: " + known + "."
+              + Suggestions.didYouMean(t.getTypeId(), known)
+          : registry.unknownMessage(kind, t.getTypeId(), path + ".type");
+      return new UserException(src.where(path + ".type") + message, e);
+    }
+    if (e instanceof UnrecognizedPropertyException u) {
+      Set<String> known = new TreeSet<>();
+      if (u.getKnownPropertyIds() != null) {
+        u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+      }
+      String owner;
+      if (u.getReferringClass() == ExperimentConfig.class) {
+        known.add("grid");
+        owner = " (top level)";
+      } else {
+        owner = registry.forConfigClass(u.getReferringClass())
+            .map(r -> " for " + r.kind().label() + " '" + r.name() + "'").orElse("");
+      }
+      return new UserException(src.where(path) + "Unknown key '" + u.getPropertyName() + "' at " + path + owner
+          + ". Known keys: " + known + "." + Suggestions.didYouMean(u.getPropertyName(), known), e);
+    }
+    if (e instanceof ValueInstantiationException v) {
+      Throwable cause = v.getCause() == null ? v : v.getCause();
+      String owner = v.getType() == null ? "" : registry.forConfigClass(v.getType().getRawClass())
+          .map(r -> " (" + r.kind().label() + " '" + r.name() + "')").orElse("");
+      return new UserException(src.where(path) + "Invalid value at " + path + owner + ": " + cause.getMessage(), e);
+    }
+    if (e instanceof InvalidFormatException f) {
+      return new UserException(src.where(path) + "Expected " + expected(f.getTargetType(), f.getValue()) + " at "
+          + path + ", got '" + f.getValue() + "'.", e);
+    }
+    if (e instanceof MismatchedInputException m) {
+      Class<?> target = m.getTargetType();
+      String got = node == null ? "nothing" : node.isValueNode() ? "'" + node.asText() + "'" : node.toString();
+      if (target != null && ComponentConfig.class.isAssignableFrom(target)) {
+        return notASection(kindOf(target), node, path, src, e);
+      }
+      return new UserException(src.where(path) + "Expected " + expected(target, node == null ? null : node.asText())
+          + " at " + path + ", got " + got + ".", e);
+    }
+    return new UserException(src.where(path) + "Invalid config at " + path + ": " + e.getOriginalMessage(), e);
+  }
+
+  private UserException notASection(Kind kind, JsonNode node, String path, Source src, Exception e) {
+    String got = node == null ? "nothing" : node.isValueNode() ? "'" + node.asText() + "'" : node.toString();
+    String hint = node != null && node.isTextual() && kind != null && registry.find(kind, node.asText()).isPresent()
+        ? " Write `{type: " + node.asText() + "}`."
+        : kind == null ? "" : " Write a mapping with `type:` one of " + registry.names(kind) + ".";
+    return new UserException(src.where(path) + "Expected a " + (kind == null ? "component" : kind.label())
+        + " section (a mapping with `type:`) at " + path + ", got " + got + "." + hint, e);
+  }
+
+  private static String expected(Type type, Object got) {
+    if (!(type instanceof Class<?> c)) {
+      return "a value of type " + type;
+    }
+    if (c == Integer.class || c == Long.class || c == Short.class || c == int.class || c == long.class
+        || c == short.class) {
+      return "a number" + (got != null && String.valueOf(got).matches("-?\\d*\\.\\d*([eE].*)?") ? " without a fraction" : "");
+    }
+    if (Number.class.isAssignableFrom(c) || c == double.class || c == float.class) {
+      return "a number";
+    }
+    if (c == Boolean.class || c == boolean.class) {
+      return "true or false";
+    }
+    if (c == String.class || c == Path.class) {
+      return "a string";
+    }
+    if (c.isEnum()) {
+      List<String> names = new ArrayList<>();
+      for (Object o : c.getEnumConstants()) {
+        names.add(o.toString());
+      }
+      return "one of " + names;
+    }
+    if (Collection.class.isAssignableFrom(c) || c.isArray()) {
+      return "a list";
+    }
+    return "a mapping";
+  }
+
+  private Set<String> allNames() {
+    Set<String> names = new TreeSet<>();
+    for (Registration r : registry.all()) {
+      names.add(r.name());
+    }
+    return names;
+  }
+
+  private static Kind kindOf(Class<?> c) {
+    if (c == null) {
+      return null;
+    }
+    for (Kind k : Kind.values()) {
+      if (k.configType() == c) {
+        return k;
+      }
+    }
+    for (Kind k : Kind.values()) {
+      if (k.configType().isAssignableFrom(c)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  static String jsonPath(List<JsonMappingException.Reference> refs) {
+    StringBuilder sb = new StringBuilder("$");
+    for (JsonMappingException.Reference r : refs) {
+      if (r.getFieldName() != null) {
+        sb.append('.').append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static JsonNode nodeAt(JsonNode tree, List<JsonMappingException.Reference> refs) {
+    JsonNode cur = tree;
+    for (JsonMappingException.Reference r : refs) {
+      if (cur == null) {
+        return null;
+      }
+      cur = r.getFieldName() != null ? cur.get(r.getFieldName()) : r.getIndex() >= 0 ? cur.get(r.getIndex()) : cur;
+    }
+    return cur;
+  }
+
+  /** The config file, its parsed tree, and the line of each JSON path in it (if known). */
+  private record Source(Path file, JsonNode tree, LineIndex lines, Map<String, String> injected, String run) {
+    Source(Path file, JsonNode tree, LineIndex lines) {
+      this(file, tree, lines, new LinkedHashMap<>(), null);
+    }
+
+    /** The same source, for one grid child (named in messages). */
+    Source forRun(String runName) {
+      return new Source(file, tree, lines, injected, runName);
+    }
+
+    /** Records that the value at {@code path} came from {@code origin} (an override, a grid entry). */
+    void inject(List<String> segments, String origin) {
+      injected.put(pathOf(segments), origin);
+    }
+
+    /**
+     * Where an error at {@code path} comes from: {@code "file:12: "} when the path (or its closest
+     * ancestor) is in the file, plus the overrides and grid entries that set it or values under it,
+     * plus the grid child's run name.
+     */
+    String where(String path) {
+      List<String> origins = new ArrayList<>();
+      boolean fromOrigin = false;
+      for (Map.Entry<String, String> e : injected.entrySet()) {
+        String p = e.getKey();
+        if (path.equals(p) || path.startsWith(p + ".") || path.startsWith(p + "[")) {
+          origins.add(e.getValue());
+          fromOrigin = true;
+        } else if (p.startsWith(path + ".") || p.startsWith(path + "[")) {
+          origins.add(e.getValue());
+        }
+      }
+      int line = fromOrigin || lines == null ? -1 : lines.lineOf(path);
+      if (run != null) {
+        origins.add(0, "run " + run);
+      }
+      return file + (line > 0 ? ":" + line : "") + (origins.isEmpty() ? "" : " (" + String.join(", ", origins) + ")")
+          + ": ";
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package org.towerlab.modules.datasets;
+
+import java.util.List;
+import org.towerlab.api.config.ComponentConfig;
+
+/**
+ * Config of {@link CsvSource}: a generic delimited interaction file plus optional feature files.
+ * Columns are header names when {@code header} is true, else 0-based indexes ("0", "1", ...).
+ *
+ * @param name data set name recorded with runs; default {@code csv}
+ * @param file the interaction file (required)
+ * @param delimiter field delimiter; {@code tab} or {@code \t} for tabs; default {@code ,} ({@code tab}
+ *     for files ending in .tsv)
+ * @param header whether the first line names the columns; default true
+ * @param queryColumn column of the query id; default {@code user}
+ * @param itemColumn column of the item id; default {@code item}
+ * @param timestampColumn column of the timestamp (an integer); default none = the row number
+ * @param labels label columns (numbers); default none (implicit feedback)
+ * @param queryFeatures optional query-side feature file
+ * @param itemFeatures optional item-side feature file
+ * @param itemCategoryField a categorical item field used as the item category; default none
+ * @param encoding charset of all files; default UTF-8
+ * @param protocol the split protocol; default {@code per-user-ratio}
+ */
+public record CsvConfig(String name, String file, String delimiter, Boolean header, String queryColumn,
+    String itemColumn, String timestampColumn, List<String> labels, CsvFeaturesConfig queryFeatures,
+    CsvFeaturesConfig itemFeatures, String itemCategoryField, String encoding, ComponentConfig.Protocol protocol)
+    implements ComponentConfig.Data {
+
+  public CsvConfig {
+    name = name == null || name.isBlank() ? "csv" : name;
+    if (file == null || file.isBlank()) {
+      throw new IllegalArgumentException("csv data needs 'file' (the interaction file), got " + file);
+    }
+    delimiter = CsvFeaturesConfig.delimiter(delimiter, file);
+    header = header == null ? Boolean.TRUE : header;
+    queryColumn = queryColumn == null ? "user" : queryColumn;
+    itemColumn = itemColumn == null ? "item" : itemColumn;
+    labels = labels == null ? List.of() : List.copyOf(labels);
+    encoding = encoding == null ? "UTF-8" : encoding;
+    if (!java.nio.charset.Charset.isSupported(encoding)) {
+      throw new IllegalArgumentException("encoding '" + encoding + "' is not a known charset");
+    }
+    protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
+  }
+}

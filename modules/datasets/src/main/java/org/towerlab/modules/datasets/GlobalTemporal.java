@@ -1,0 +1,66 @@
+package org.towerlab.modules.datasets;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.towerlab.api.data.Dataset;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.Protocol;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.random.Seeds;
+
+/**
+ * One global time cut: with {@code t_v} and {@code t_t} the {@code valid-start} and
+ * {@code test-start} quantiles of the positive rows' timestamps, rows before {@code t_v} train,
+ * rows in {@code [t_v, t_t)} validate and rows from {@code t_t} on test. Users and items first
+ * seen after the cut stay in valid and test (cold start). Deterministic.
+ */
+public final class GlobalTemporal implements Protocol {
+  private final GlobalTemporalConfig config;
+
+  public GlobalTemporal(GlobalTemporalConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return "global-temporal";
+  }
+
+  @Override
+  public Split split(Dataset data, Seeds seeds) {
+    InteractionLog log = data.log();
+    String label = ProtocolSupport.label(log, config.label(), name());
+    float[] positive = ProtocolSupport.positives(log, label, config.minRating());
+    boolean[] keep = ProtocolSupport.shown(log);
+    for (int r = 0; r < keep.length; r++) {
+      keep[r] &= positive[r] > 0;
+    }
+    int[] rows = ProtocolSupport.kCore(data, ProtocolSupport.rows(keep), positive, config.kCore());
+    long[] ts = new long[rows.length];
+    for (int k = 0; k < rows.length; k++) {
+      ts[k] = log.timestamps()[rows[k]];
+    }
+    Arrays.sort(ts);
+    long tValid = quantile(ts, config.validStart());
+    long tTest = quantile(ts, config.testStart());
+    int[][] parts = {new int[rows.length], new int[rows.length], new int[rows.length]};
+    int[] fill = new int[3];
+    for (int r : rows) {
+      long t = log.timestamps()[r];
+      int p = t < tValid ? 0 : t < tTest ? 1 : 2;
+      parts[p][fill[p]++] = r;
+    }
+    Map<String, Object> s = ProtocolSupport.settings(label, config.minRating(), config.kCore(), config.excludeSeen());
+    s.put("valid-start", config.validStart());
+    s.put("test-start", config.testStart());
+    s.put("valid-start.timestamp", tValid);
+    s.put("test-start.timestamp", tTest);
+    return ProtocolSupport.split(name(), s, data, Arrays.copyOf(parts[0], fill[0]), Arrays.copyOf(parts[1], fill[1]),
+        Arrays.copyOf(parts[2], fill[2]), positive, false);
+  }
+
+  private static long quantile(long[] sorted, double q) {
+    int k = (int) Math.floor(q * sorted.length);
+    return k >= sorted.length ? Long.MAX_VALUE : sorted[k];
+  }
+}

@@ -1,0 +1,58 @@
+package org.towerlab.modules.datasets;
+
+import java.util.Arrays;
+import org.towerlab.api.data.Dataset;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.Protocol;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.random.Seeds;
+
+/**
+ * Chronological leave-one-out (as in SASRec, Kang and McAuley, ICDM 2018): per user, the last
+ * positive (by timestamp, ties by log order) goes to test, the second-last to valid, the rest to
+ * train; users with fewer than 3 positives stay entirely in train. Deterministic.
+ */
+public final class LeaveLastOut implements Protocol {
+  private final LeaveLastOutConfig config;
+
+  public LeaveLastOut(LeaveLastOutConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return "leave-last-out";
+  }
+
+  @Override
+  public Split split(Dataset data, Seeds seeds) {
+    InteractionLog log = data.log();
+    String label = ProtocolSupport.label(log, config.label(), name());
+    float[] positive = ProtocolSupport.positives(log, label, config.minRating());
+    boolean[] keep = ProtocolSupport.shown(log);
+    for (int r = 0; r < keep.length; r++) {
+      keep[r] &= positive[r] > 0;
+    }
+    int[] rows = ProtocolSupport.kCore(data, ProtocolSupport.rows(keep), positive, config.kCore());
+    int[] train = new int[rows.length];
+    int[] valid = new int[data.numQueries()];
+    int[] test = new int[data.numQueries()];
+    int nt = 0;
+    int nv = 0;
+    int ne = 0;
+    for (int[] g : ProtocolSupport.byQuery(log, rows, data.numQueries())) {
+      ProtocolSupport.sortByTime(log, g);
+      int cut = g.length >= 3 ? g.length - 2 : g.length;
+      for (int k = 0; k < cut; k++) {
+        train[nt++] = g[k];
+      }
+      if (g.length >= 3) {
+        valid[nv++] = g[g.length - 2];
+        test[ne++] = g[g.length - 1];
+      }
+    }
+    return ProtocolSupport.split(name(), ProtocolSupport.settings(label, config.minRating(), config.kCore(),
+        config.excludeSeen()), data, Arrays.copyOf(train, nt), Arrays.copyOf(valid, nv), Arrays.copyOf(test, ne),
+        positive, false);
+  }
+}

@@ -1,0 +1,28 @@
+package org.towerlab.modules.datasets;
+
+import org.towerlab.api.config.ComponentConfig;
+
+/**
+ * Config of {@link MovieLens100k}.
+ *
+ * @param path folder holding u.data, u.user and u.item; default {@code <data root>/ml-100k}
+ * @param historyLength when positive, declare a query-side sequence field {@code history} of this
+ *     length (filled per example by the trainer); default 0 = no history field
+ * @param protocol the split protocol; default {@code per-user-ratio} with its defaults
+ */
+public record MovieLens100kConfig(String path, Integer historyLength, ComponentConfig.Protocol protocol)
+    implements ComponentConfig.Data {
+
+  public MovieLens100kConfig {
+    historyLength = historyLength == null ? 0 : historyLength;
+    if (historyLength < 0) {
+      throw new IllegalArgumentException("history-length must be >= 0, got " + historyLength);
+    }
+    protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
+  }
+
+  /** All defaults: the shared copy under the data root. */
+  public static MovieLens100kConfig defaults() {
+    return new MovieLens100kConfig(null, null, null);
+  }
+}

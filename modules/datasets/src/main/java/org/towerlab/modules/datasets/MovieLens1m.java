@@ -1,0 +1,57 @@
+package org.towerlab.modules.datasets;
+
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import org.towerlab.api.data.DataSource;
+import org.towerlab.api.data.Dataset;
+
+/**
+ * MovieLens 1M and 10M in the {@code ::} format: {@code ratings.dat}
+ * ({@code UserID::MovieID::Rating::Timestamp}), {@code movies.dat} ({@code MovieID::Title::Genres},
+ * genres separated by {@code |}) and, for 1M only, {@code users.dat}
+ * ({@code UserID::Gender::Age::Occupation::Zip-code}). Without users.dat the query side has only
+ * the {@code id} field. Fields and labels as in {@link MovieLens100k}.
+ */
+public final class MovieLens1m implements DataSource {
+  static final String HINT = "Download MovieLens 1M (ml-1m.zip) or 10M (ml-10m.zip) from"
+      + " https://grouplens.org/datasets/movielens/ and unzip it into the data root.";
+  private final MovieLens1mConfig config;
+
+  public MovieLens1m(MovieLens1mConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Dataset load() {
+    Path dir = DataRoot.resolve(config.path(), "ml-1m");
+    Charset cs = Charset.forName(config.encoding());
+    MovieLensAssembler a = new MovieLensAssembler();
+
+    TextFile ratings = new TextFile(dir.resolve("ratings.dat"), cs, HINT);
+    ratings.read((no, line) -> {
+      String[] f = ratings.expectFields(no, line, Columns.split(line, "::"), 4, "UserID::MovieID::Rating::Timestamp");
+      a.rating(ratings.parseInt(no, line, f[0], "user id"), ratings.parseInt(no, line, f[1], "movie id"),
+          ratings.parseFloat(no, line, f[2], "rating"), ratings.parseLong(no, line, f[3], "timestamp"));
+    }, a.files);
+
+    TextFile users = new TextFile(dir.resolve("users.dat"), cs, HINT);
+    boolean withUsers = users.exists();
+    if (withUsers) {
+      users.read((no, line) -> {
+        String[] f = users.expectFields(no, line, Columns.split(line, "::"), 5, "UserID::Gender::Age::Occupation::Zip-code");
+        a.userInfo.put(users.parseInt(no, line, f[0], "user id"), new MovieLensAssembler.UserInfo(
+            MovieLensAssembler.ageBucket(users.parseInt(no, line, f[2], "age")), MovieLensAssembler.gender(f[1]),
+            Integer.toString(users.parseInt(no, line, f[3], "occupation"))));
+      }, a.files);
+    }
+
+    TextFile movies = new TextFile(dir.resolve("movies.dat"), cs, HINT);
+    movies.read((no, line) -> {
+      String[] f = movies.expectFields(no, line, Columns.split(line, "::"), 3, "MovieID::Title::Genres");
+      a.itemInfo.put(movies.parseInt(no, line, f[0], "movie id"), new MovieLensAssembler.ItemInfo(
+          MovieLensAssembler.genres(movies, no, line, f[2]), MovieLensAssembler.titleYear(f[1])));
+    }, a.files);
+
+    return a.build(withUsers ? "ml-1m" : "ml-10m", config.historyLength(), withUsers);
+  }
+}

@@ -1,0 +1,48 @@
+package org.towerlab.modules.datasets;
+
+import java.nio.file.Path;
+import org.towerlab.api.data.DataSource;
+import org.towerlab.api.data.Dataset;
+
+/**
+ * MovieLens 20M and 25M in the CSV format with a header line: {@code ratings.csv}
+ * ({@code userId,movieId,rating,timestamp}) and {@code movies.csv} ({@code movieId,title,genres},
+ * titles quoted when they hold a comma). UTF-8. No user file: the query side has only {@code id}.
+ */
+public final class MovieLens20m implements DataSource {
+  static final String HINT = "Download MovieLens 20M (ml-20m.zip) or 25M (ml-25m.zip) from"
+      + " https://grouplens.org/datasets/movielens/ and unzip it into the data root.";
+  private final MovieLens20mConfig config;
+
+  public MovieLens20m(MovieLens20mConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Dataset load() {
+    Path dir = DataRoot.resolve(config.path(), "ml-20m");
+    MovieLensAssembler a = new MovieLensAssembler();
+
+    TextFile ratings = TextFile.utf8(dir.resolve("ratings.csv"), HINT);
+    ratings.read((no, line) -> {
+      if (no == 1 && line.startsWith("userId")) {
+        return;
+      }
+      String[] f = ratings.expectFields(no, line, Columns.split(line, ',', false), 4, "userId,movieId,rating,timestamp");
+      a.rating(ratings.parseInt(no, line, f[0], "user id"), ratings.parseInt(no, line, f[1], "movie id"),
+          ratings.parseFloat(no, line, f[2], "rating"), ratings.parseLong(no, line, f[3], "timestamp"));
+    }, a.files);
+
+    TextFile movies = TextFile.utf8(dir.resolve("movies.csv"), HINT);
+    movies.read((no, line) -> {
+      if (no == 1 && line.startsWith("movieId")) {
+        return;
+      }
+      String[] f = movies.expectFields(no, line, Columns.split(line, ',', true), 3, "movieId,title,genres");
+      a.itemInfo.put(movies.parseInt(no, line, f[0], "movie id"), new MovieLensAssembler.ItemInfo(
+          MovieLensAssembler.genres(movies, no, line, f[2]), MovieLensAssembler.titleYear(f[1])));
+    }, a.files);
+
+    return a.build("ml-20m", config.historyLength(), false);
+  }
+}

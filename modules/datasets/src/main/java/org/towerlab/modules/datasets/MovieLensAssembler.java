@@ -1,0 +1,194 @@
+package org.towerlab.modules.datasets;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.towerlab.api.data.Dataset;
+import org.towerlab.api.data.FeatureTable;
+import org.towerlab.api.data.FieldSpec;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.QueryKind;
+import org.towerlab.api.data.Schema;
+import org.towerlab.api.data.Side;
+
+/**
+ * Collects the parsed rows of any MovieLens release and builds the {@link Dataset}: dense ids
+ * sorted by original id (users and items that occur in the ratings), bucketed side features with 0
+ * meaning unknown, and the primary genre as item category.
+ */
+final class MovieLensAssembler {
+  /** Genre vocabulary shared by all releases; index 0 is "unknown" / "(no genres listed)". */
+  static final List<String> GENRES = List.of("unknown", "Action", "Adventure", "Animation", "Children's",
+      "Comedy", "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
+      "Romance", "Sci-Fi", "Thriller", "War", "Western", "IMAX");
+  static final int MAX_GENRES = 6;
+  /** Year buckets: 0 unknown, 1 before 1930, 2..8 the decades 1930s..1990s split at 1995, ... */
+  static final int YEAR_BUCKETS = 12;
+  /** Age buckets of MovieLens 1M: 0 unknown, under 18, 18-24, 25-34, 35-44, 45-49, 50-55, 56+. */
+  static final int AGE_BUCKETS = 8;
+  private static final Pattern TITLE_YEAR = Pattern.compile("\\((\\d{4})\\)\\s*$");
+
+  record UserInfo(int ageBucket, int gender, String occupation) {}
+
+  record ItemInfo(int[] genres, int year) {}
+
+  final Columns.Ints users = new Columns.Ints();
+  final Columns.Ints items = new Columns.Ints();
+  final Columns.Floats ratings = new Columns.Floats();
+  final Columns.Longs timestamps = new Columns.Longs();
+  final Map<Integer, UserInfo> userInfo = new HashMap<>();
+  final Map<Integer, ItemInfo> itemInfo = new HashMap<>();
+  final Map<String, String> files = new LinkedHashMap<>();
+
+  void rating(int user, int item, float rating, long timestamp) {
+    users.add(user);
+    items.add(item);
+    ratings.add(rating);
+    timestamps.add(timestamp);
+  }
+
+  static int ageBucket(int age) {
+    if (age <= 0) {
+      return 0;
+    }
+    if (age < 18) {
+      return 1;
+    }
+    if (age < 25) {
+      return 2;
+    }
+    if (age < 35) {
+      return 3;
+    }
+    if (age < 45) {
+      return 4;
+    }
+    if (age < 50) {
+      return 5;
+    }
+    return age < 56 ? 6 : 7;
+  }
+
+  static int gender(String g) {
+    return switch (g.trim()) {
+      case "M" -> 1;
+      case "F" -> 2;
+      default -> 0;
+    };
+  }
+
+  static int yearBucket(int year) {
+    if (year <= 0) {
+      return 0;
+    }
+    if (year < 1930) {
+      return 1;
+    }
+    if (year < 1990) {
+      return 2 + (year - 1930) / 10; // 2..7: 1930s .. 1980s
+    }
+    if (year < 1995) {
+      return 8;
+    }
+    if (year < 2000) {
+      return 9;
+    }
+    return year < 2010 ? 10 : 11;
+  }
+
+  /** The year in a title such as "Toy Story (1995)", or 0. */
+  static int titleYear(String title) {
+    Matcher m = TITLE_YEAR.matcher(title);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /** Genre index of a name (MovieLens 20M spells "Children"), or -1. */
+  static int genre(String name) {
+    String n = name.trim();
+    if (n.equals("Children")) {
+      return GENRES.indexOf("Children's");
+    }
+    if (n.equals("(no genres listed)") || n.isEmpty()) {
+      return 0;
+    }
+    return GENRES.indexOf(n);
+  }
+
+  /** Parses a "|"-separated genre list, or throws naming the line. */
+  static int[] genres(TextFile file, int lineNo, String line, String list) {
+    List<Integer> out = new ArrayList<>();
+    for (String g : Columns.split(list, '|', false)) {
+      int k = genre(g);
+      if (k < 0) {
+        throw file.error(lineNo, line, "unknown genre '" + g + "' (known: " + GENRES + ")");
+      }
+      if (k > 0 && out.size() < MAX_GENRES && !out.contains(k)) {
+        out.add(k);
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  Dataset build(String name, int historyLength, boolean withUserFeatures) {
+    int[] rawUsers = users.toArray();
+    int[] rawItems = items.toArray();
+    Columns.IntIds userIds = new Columns.IntIds(rawUsers);
+    Columns.IntIds itemIds = new Columns.IntIds(rawItems);
+    int nu = userIds.size();
+    int ni = itemIds.size();
+
+    List<FieldSpec> fields = new ArrayList<>();
+    fields.add(FieldSpec.categorical("id", Side.QUERY, nu));
+    FeatureTable.Builder q = FeatureTable.builder(Side.QUERY, nu);
+    if (withUserFeatures) {
+      List<String> occupations = new ArrayList<>();
+      for (UserInfo u : userInfo.values()) {
+        occupations.add(u.occupation());
+      }
+      Map<String, Integer> occVocab = Columns.vocabulary(occupations, true);
+      int[] age = new int[nu];
+      int[] gender = new int[nu];
+      int[] occ = new int[nu];
+      for (int u = 0; u < nu; u++) {
+        UserInfo info = userInfo.get(userIds.sortedOriginal[u]);
+        if (info != null) {
+          age[u] = info.ageBucket();
+          gender[u] = info.gender();
+          occ[u] = occVocab.get(info.occupation());
+        }
+      }
+      fields.add(FieldSpec.categorical("age", Side.QUERY, AGE_BUCKETS));
+      fields.add(FieldSpec.categorical("gender", Side.QUERY, 3));
+      fields.add(FieldSpec.categorical("occupation", Side.QUERY, occVocab.size() + 1));
+      q.categorical("age", age).categorical("gender", gender).categorical("occupation", occ);
+    }
+    if (historyLength > 0) {
+      fields.add(FieldSpec.sequence("history", Side.QUERY, ni, historyLength));
+    }
+
+    int[][] genres = new int[ni][];
+    int[] year = new int[ni];
+    int[] category = new int[ni];
+    for (int i = 0; i < ni; i++) {
+      ItemInfo info = itemInfo.get(itemIds.sortedOriginal[i]);
+      genres[i] = info == null ? new int[0] : info.genres();
+      year[i] = info == null ? 0 : yearBucket(info.year());
+      category[i] = genres[i].length == 0 ? 0 : genres[i][0];
+    }
+    fields.add(FieldSpec.categorical("id", Side.ITEM, ni));
+    fields.add(FieldSpec.multiCategorical("genres", Side.ITEM, GENRES.size(), MAX_GENRES));
+    fields.add(FieldSpec.categorical("year", Side.ITEM, YEAR_BUCKETS));
+    FeatureTable it = FeatureTable.builder(Side.ITEM, ni)
+        .multiCategorical("genres", genres).categorical("year", year).build();
+
+    Map<String, float[]> labels = new LinkedHashMap<>();
+    labels.put("rating", ratings.toArray());
+    InteractionLog log = new InteractionLog(userIds.remap(rawUsers), itemIds.remap(rawItems),
+        timestamps.toArray(), labels, null, null, null);
+    return new Dataset(name, QueryKind.USER, new Schema(fields), q.build(), it, log, category, files, null);
+  }
+}

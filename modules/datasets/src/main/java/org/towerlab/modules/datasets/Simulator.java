@@ -1,0 +1,319 @@
+package org.towerlab.modules.datasets;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.towerlab.api.data.DataSource;
+import org.towerlab.api.data.Dataset;
+import org.towerlab.api.data.FeatureTable;
+import org.towerlab.api.data.FieldSpec;
+import org.towerlab.api.data.GroundTruth;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.QueryKind;
+import org.towerlab.api.data.Schema;
+import org.towerlab.api.data.Side;
+import org.towerlab.api.random.Seeds;
+
+/**
+ * A seeded synthetic data set with known relevance and a known, popularity-biased logging policy.
+ *
+ * <p>The world: category centroids {@code c_k} and segment centroids {@code s_g} are random unit
+ * vectors of width {@code L = latent-dim}. Item {@code i} has a category {@code k(i)}, a latent
+ * vector {@code v_i = c_k(i) + 0.5 eps / sqrt(L)}, a popularity {@code p_i = 1 / rank_i} (Zipf over a
+ * random order) and a dense {@code content_i = A v_i + 0.3 eps} of width {@code dim} (A random),
+ * so content carries the category. User {@code u} has a segment {@code g(u)} and
+ * {@code u = s_g(u) + 0.7 eps / sqrt(L)}. True relevance is
+ * {@code r(u, i) = sigmoid(scale <u, v_i> + bias)}.
+ *
+ * <p>The log: each user gets {@code n_u ~ U[1, 2m-1]} impressions in slates of {@code slate-size};
+ * every impression draws an item independently from the policy
+ * {@code pi_g(i) = p_i^alpha exp(beta <s_g, v_i>) / Z_g} of the user's segment, which is the
+ * recorded propensity. Feedback is ordinal: {@code click ~ Bern(r)}, {@code like ~ click Bern(r)},
+ * {@code share ~ like Bern(r / 2)}. Every row is an exposure ({@code exposed = true}); rows with
+ * {@code click = 0} are shown-but-not-clicked negatives. Timestamps (seconds) increase per user
+ * and the log is sorted by time.
+ *
+ * <p>Query fields: {@code id}, {@code segment}. Item fields: {@code id}, {@code category},
+ * {@code content} (dense). Item category = {@code category}. Fully determined by the seed.
+ */
+public final class Simulator implements DataSource {
+  private static final long HORIZON = 30L * 24 * 3600;
+  private final SimulatorConfig config;
+  private final long seed;
+
+  public Simulator(SimulatorConfig config, long seed) {
+    this.config = config;
+    this.seed = seed;
+  }
+
+  /** The config's seed if set, else the run's stream {@code data.simulator}. */
+  public static Simulator create(SimulatorConfig config, Seeds seeds) {
+    return new Simulator(config, config.seed() != null ? config.seed() : seeds.seed("data.simulator"));
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  @Override
+  public Dataset load() {
+    SplittableRandom root = new SplittableRandom(seed);
+    SplittableRandom worldRng = root.split();
+    SplittableRandom logRng = root.split();
+    int nu = config.nUsers();
+    int ni = config.nItems();
+    int nk = config.nCategories();
+    int ng = config.nSegments();
+    int l = config.latentDim();
+    int dim = config.dim();
+
+    double[][] catCentroid = unitVectors(worldRng, nk, l);
+    double[][] segCentroid = unitVectors(worldRng, ng, l);
+    int[] category = new int[ni];
+    double[] itemLatent = new double[ni * l];
+    for (int i = 0; i < ni; i++) {
+      category[i] = worldRng.nextInt(nk);
+      for (int d = 0; d < l; d++) {
+        itemLatent[i * l + d] = catCentroid[category[i]][d] + 0.5 * worldRng.nextGaussian() / Math.sqrt(l);
+      }
+    }
+    int[] order = permutation(worldRng, ni);
+    double[] popularity = new double[ni];
+    for (int r = 0; r < ni; r++) {
+      popularity[order[r]] = 1.0 / (r + 1);
+    }
+    double[] proj = new double[dim * l];
+    for (int k = 0; k < proj.length; k++) {
+      proj[k] = worldRng.nextGaussian() / Math.sqrt(l);
+    }
+    float[] content = new float[ni * dim];
+    for (int i = 0; i < ni; i++) {
+      for (int d = 0; d < dim; d++) {
+        double s = 0;
+        for (int k = 0; k < l; k++) {
+          s += proj[d * l + k] * itemLatent[i * l + k];
+        }
+        content[i * dim + d] = (float) (s + 0.3 * worldRng.nextGaussian());
+      }
+    }
+    int[] segment = new int[nu];
+    double[] userLatent = new double[nu * l];
+    for (int u = 0; u < nu; u++) {
+      segment[u] = worldRng.nextInt(ng);
+      for (int d = 0; d < l; d++) {
+        userLatent[u * l + d] = segCentroid[segment[u]][d] + 0.7 * worldRng.nextGaussian() / Math.sqrt(l);
+      }
+    }
+    double[][] policy = new double[ng][ni];
+    Alias[] alias = new Alias[ng];
+    for (int g = 0; g < ng; g++) {
+      double z = 0;
+      for (int i = 0; i < ni; i++) {
+        double aff = 0;
+        for (int d = 0; d < l; d++) {
+          aff += segCentroid[g][d] * itemLatent[i * l + d];
+        }
+        policy[g][i] = Math.pow(popularity[i], config.popularityBias()) * Math.exp(config.personalization() * aff);
+        z += policy[g][i];
+      }
+      for (int i = 0; i < ni; i++) {
+        policy[g][i] /= z;
+      }
+      alias[g] = new Alias(policy[g]);
+    }
+    Truth truth = new Truth(l, userLatent, itemLatent, segment, policy, config.relevanceScale(), config.relevanceBias());
+
+    // Log generation, user by user; then sorted by time.
+    int hi = Math.max(1, (int) Math.round(2 * config.interactionsPerUser() - 1));
+    int[] counts = new int[nu];
+    long total = 0;
+    for (int u = 0; u < nu; u++) {
+      counts[u] = 1 + logRng.nextInt(hi);
+      total += counts[u];
+    }
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("simulator log of " + total + " rows is too large");
+    }
+    int n = (int) total;
+    int[] qs = new int[n];
+    int[] is = new int[n];
+    long[] ts = new long[n];
+    int[] pos = new int[n];
+    float[] prop = new float[n];
+    float[] click = new float[n];
+    float[] like = new float[n];
+    float[] share = new float[n];
+    int slate = config.slateSize();
+    int row = 0;
+    for (int u = 0; u < nu; u++) {
+      long t = logRng.nextLong(HORIZON);
+      Alias a = alias[segment[u]];
+      for (int k = 0; k < counts[u]; k++, row++) {
+        int p = k % slate;
+        if (p == 0 && k > 0) {
+          t += slate + 60 + logRng.nextInt(3600);
+        }
+        int item = a.sample(logRng);
+        double r = truth.relevance(u, item);
+        qs[row] = u;
+        is[row] = item;
+        ts[row] = t + p;
+        pos[row] = p;
+        prop[row] = (float) policy[segment[u]][item];
+        if (logRng.nextDouble() < r) {
+          click[row] = 1f;
+          if (logRng.nextDouble() < r) {
+            like[row] = 1f;
+            if (logRng.nextDouble() < r / 2) {
+              share[row] = 1f;
+            }
+          }
+        }
+      }
+    }
+    long[] keys = new long[n];
+    for (int r = 0; r < n; r++) {
+      keys[r] = ts[r] * n + r;
+    }
+    Arrays.sort(keys);
+    int[] perm = new int[n];
+    for (int r = 0; r < n; r++) {
+      perm[r] = (int) (keys[r] % n);
+    }
+    Map<String, float[]> labels = new LinkedHashMap<>();
+    labels.put("click", click);
+    labels.put("like", like);
+    labels.put("share", share);
+    boolean[] exposed = new boolean[n];
+    Arrays.fill(exposed, true);
+    InteractionLog log = new InteractionLog(qs, is, ts, labels, exposed, pos, prop).select(perm);
+
+    Schema schema = new Schema(List.of(
+        FieldSpec.categorical("id", Side.QUERY, nu),
+        FieldSpec.categorical("segment", Side.QUERY, ng),
+        FieldSpec.categorical("id", Side.ITEM, ni),
+        FieldSpec.categorical("category", Side.ITEM, nk),
+        FieldSpec.dense("content", Side.ITEM, dim)));
+    FeatureTable q = FeatureTable.builder(Side.QUERY, nu).categorical("segment", segment).build();
+    FeatureTable it = FeatureTable.builder(Side.ITEM, ni).categorical("category", category)
+        .dense("content", content, dim).build();
+    return new Dataset("simulator", QueryKind.USER, schema, q, it, log, category,
+        Map.of(), truth);
+  }
+
+  private static double[][] unitVectors(SplittableRandom rng, int n, int l) {
+    double[][] out = new double[n][l];
+    for (double[] v : out) {
+      double norm = 0;
+      for (int d = 0; d < l; d++) {
+        v[d] = rng.nextGaussian();
+        norm += v[d] * v[d];
+      }
+      norm = Math.sqrt(norm);
+      for (int d = 0; d < l; d++) {
+        v[d] /= norm;
+      }
+    }
+    return out;
+  }
+
+  private static int[] permutation(SplittableRandom rng, int n) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  /** The simulator's ground truth: relevance from the latent vectors, propensity from the policy. */
+  public static final class Truth implements GroundTruth {
+    private final int l;
+    private final double[] userLatent;
+    private final double[] itemLatent;
+    private final int[] segment;
+    private final double[][] policy;
+    private final double scale;
+    private final double bias;
+
+    Truth(int l, double[] userLatent, double[] itemLatent, int[] segment, double[][] policy, double scale, double bias) {
+      this.l = l;
+      this.userLatent = userLatent;
+      this.itemLatent = itemLatent;
+      this.segment = segment;
+      this.policy = policy;
+      this.scale = scale;
+      this.bias = bias;
+    }
+
+    @Override
+    public double relevance(int query, int item) {
+      double s = 0;
+      for (int d = 0; d < l; d++) {
+        s += userLatent[query * l + d] * itemLatent[item * l + d];
+      }
+      return 1.0 / (1.0 + Math.exp(-(scale * s + bias)));
+    }
+
+    /** Per-impression probability that the logging policy shows {@code item} to {@code query}. */
+    @Override
+    public double exposurePropensity(int query, int item) {
+      return policy[segment[query]][item];
+    }
+  }
+
+  /** Walker's alias method: O(1) draws from a fixed discrete distribution. */
+  private static final class Alias {
+    private final double[] prob;
+    private final int[] alias;
+
+    Alias(double[] p) {
+      int n = p.length;
+      prob = new double[n];
+      alias = new int[n];
+      double[] scaled = new double[n];
+      int[] small = new int[n];
+      int[] large = new int[n];
+      int ns = 0;
+      int nl = 0;
+      for (int i = 0; i < n; i++) {
+        scaled[i] = p[i] * n;
+        if (scaled[i] < 1.0) {
+          small[ns++] = i;
+        } else {
+          large[nl++] = i;
+        }
+      }
+      while (ns > 0 && nl > 0) {
+        int s = small[--ns];
+        int g = large[--nl];
+        prob[s] = scaled[s];
+        alias[s] = g;
+        scaled[g] = scaled[g] + scaled[s] - 1.0;
+        if (scaled[g] < 1.0) {
+          small[ns++] = g;
+        } else {
+          large[nl++] = g;
+        }
+      }
+      while (nl > 0) {
+        prob[large[--nl]] = 1.0;
+      }
+      while (ns > 0) {
+        prob[small[--ns]] = 1.0;
+      }
+    }
+
+    int sample(SplittableRandom rng) {
+      int k = rng.nextInt(prob.length);
+      return rng.nextDouble() < prob[k] ? k : alias[k];
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package org.towerlab.evaluators;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.towerlab.api.config.ComponentConfig;
+
+/**
+ * Settings of the full-corpus {@code topk} evaluator.
+ *
+ * @param ks cut-offs K, distinct and positive; default {@code [10, 20, 50]}
+ * @param metrics ranking metrics to report, any of {@code recall, hit, ndcg, mrr, precision};
+ *     default all five
+ * @param queryBlock queries scored per block; default 512
+ * @param itemBlock items scored per block; 0 (the default) scores the whole corpus in one block
+ * @param excludeSeen whether items in the query's seen interactions are removed from the ranking;
+ *     {@code null} (the default) takes the split's {@code exclude-seen} setting, itself true by
+ *     default
+ * @param extras whether to report {@code coverage@K} and {@code avg-popularity@K}; default true
+ */
+public record TopKEvaluatorConfig(
+    List<Integer> ks,
+    List<String> metrics,
+    Integer queryBlock,
+    Integer itemBlock,
+    Boolean excludeSeen,
+    Boolean extras) implements ComponentConfig.Evaluator {
+
+  /** The ranking metrics this evaluator knows, in report order. */
+  public static final List<String> KNOWN_METRICS = List.of("recall", "hit", "ndcg", "mrr", "precision");
+
+  public TopKEvaluatorConfig {
+    ks = ks == null ? List.of(10, 20, 50) : List.copyOf(ks);
+    if (ks.isEmpty()) {
+      throw new IllegalArgumentException("ks must name at least one cut-off, got " + ks);
+    }
+    Set<Integer> distinct = new TreeSet<>();
+    for (Integer k : ks) {
+      if (k == null || k <= 0) {
+        throw new IllegalArgumentException("ks must be positive integers, got " + k + " in " + ks);
+      }
+      if (!distinct.add(k)) {
+        throw new IllegalArgumentException("ks must be distinct, got " + k + " twice in " + ks);
+      }
+    }
+    metrics = metrics == null ? KNOWN_METRICS : List.copyOf(metrics);
+    if (metrics.isEmpty()) {
+      throw new IllegalArgumentException("metrics must name at least one metric, got " + metrics);
+    }
+    for (String m : metrics) {
+      if (!KNOWN_METRICS.contains(m)) {
+        throw new IllegalArgumentException("unknown top-K metric '" + m + "'; known: " + KNOWN_METRICS);
+      }
+    }
+    queryBlock = queryBlock == null ? 512 : queryBlock;
+    if (queryBlock <= 0) {
+      throw new IllegalArgumentException("query-block must be positive, got " + queryBlock);
+    }
+    itemBlock = itemBlock == null ? 0 : itemBlock;
+    if (itemBlock < 0) {
+      throw new IllegalArgumentException("item-block must be 0 (whole corpus) or positive, got " + itemBlock);
+    }
+    extras = extras == null ? Boolean.TRUE : extras;
+  }
+
+  /** All defaults. */
+  public static TopKEvaluatorConfig defaults() {
+    return new TopKEvaluatorConfig(null, null, null, null, null, null);
+  }
+
+  /** The largest cut-off: the length of the partial top-K kept per query. */
+  public int maxK() {
+    int max = 0;
+    for (int k : ks) {
+      max = Math.max(max, k);
+    }
+    return max;
+  }
+}

@@ -1,0 +1,86 @@
+package org.towerlab.evaluators;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
+import org.towerlab.api.data.Dataset;
+import org.towerlab.api.data.FeatureTable;
+import org.towerlab.api.data.FieldSpec;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.QueryKind;
+import org.towerlab.api.data.Schema;
+import org.towerlab.api.data.Side;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.eval.Scorer;
+
+/** Hand-built splits and a scorer over a fixed score matrix. */
+final class Fixtures {
+  private Fixtures() {}
+
+  /** A log of (query, item) rows with the {@code positive} label. */
+  static InteractionLog log(int[][] rows, float[] positive) {
+    int n = rows.length;
+    int[] q = new int[n];
+    int[] it = new int[n];
+    long[] ts = new long[n];
+    for (int r = 0; r < n; r++) {
+      q[r] = rows[r][0];
+      it[r] = rows[r][1];
+      ts[r] = r;
+    }
+    float[] pos = positive;
+    if (pos == null) {
+      pos = new float[n];
+      java.util.Arrays.fill(pos, 1f);
+    }
+    return new InteractionLog(q, it, ts, Map.of("positive", pos), null, null, null);
+  }
+
+  static Split split(int numQueries, int numItems, InteractionLog train, InteractionLog test,
+      Map<String, Object> settings, boolean pointwise) {
+    FeatureTable queries = FeatureTable.builder(Side.QUERY, numQueries).build();
+    FeatureTable items = FeatureTable.builder(Side.ITEM, numItems).build();
+    Schema schema = new Schema(List.of(FieldSpec.categorical("id", Side.QUERY, numQueries),
+        FieldSpec.categorical("id", Side.ITEM, numItems)));
+    InteractionLog empty = log(new int[0][], null);
+    Dataset dataset = new Dataset("hand", QueryKind.USER, schema, queries, items, train, null, null, null);
+    return new Split(pointwise ? "ctr" : "hand", settings, dataset, train, empty, test, "positive", pointwise);
+  }
+
+  /** Scores {@code scores[query][item]}; counts the blocks it was asked for. */
+  static final class MatrixScorer implements Scorer {
+    private final float[][] scores;
+    int blocks;
+
+    MatrixScorer(float[][] scores) {
+      this.scores = scores;
+    }
+
+    @Override
+    public int numItems() {
+      return scores[0].length;
+    }
+
+    @Override
+    public NDArray scoreBlock(long[] queries, int itemFrom, int itemTo, NDManager manager) {
+      blocks++;
+      int width = itemTo - itemFrom;
+      float[] flat = new float[queries.length * width];
+      for (int r = 0; r < queries.length; r++) {
+        System.arraycopy(scores[(int) queries[r]], itemFrom, flat, r * width, width);
+      }
+      return manager.create(flat, new Shape(queries.length, width)); // [Q, width]
+    }
+
+    @Override
+    public float[] scorePairs(long[] queries, long[] items, NDManager manager) {
+      float[] out = new float[queries.length];
+      for (int i = 0; i < queries.length; i++) {
+        out[i] = scores[(int) queries[i]][(int) items[i]];
+      }
+      return out;
+    }
+  }
+}

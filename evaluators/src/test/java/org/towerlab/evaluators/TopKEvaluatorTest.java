@@ -1,0 +1,282 @@
+package org.towerlab.evaluators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.towerlab.api.UserException;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.eval.EvalContext;
+import org.towerlab.api.eval.Evaluation;
+import org.towerlab.evaluators.Fixtures.MatrixScorer;
+
+class TopKEvaluatorTest {
+  private static final double EPS = 1e-9;
+  private static final double L3 = 1 / log2(3); // 0.630930, discount of rank 2
+  private static final double L5 = 1 / log2(5); // 0.430677, discount of rank 4
+  private static final double L6 = 1 / log2(6); // 0.386853, discount of rank 5
+
+  private static NDManager manager;
+
+  @BeforeAll
+  static void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  private static double log2(double x) {
+    return Math.log(x) / Math.log(2);
+  }
+
+  // 4 queries x 6 items. Query 3 has only a negative target row: it must be skipped.
+  private static final float[][] SCORES = {
+      {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f},
+      {0.1f, 0.6f, 0.6f, 0.3f, 0.9f, 0.2f}, // items 1 and 2 tie: item 1 ranks first
+      {0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0.0f},
+      {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};
+  // seen (train): q0 saw item 0, q1 saw item 4, q3 saw items 1 and 2.
+  private static final InteractionLog TRAIN = Fixtures.log(new int[][] {{0, 0}, {1, 4}, {3, 1}, {3, 2}}, null);
+  // targets: q0 {2, 5}, q1 {2}, q2 {0, 3, 4} (item 3 listed twice: counted once), q3 only a negative row.
+  private static final InteractionLog TEST = Fixtures.log(
+      new int[][] {{0, 2}, {0, 5}, {1, 2}, {2, 0}, {2, 3}, {2, 3}, {2, 4}, {3, 5}},
+      new float[] {1, 1, 1, 1, 1, 1, 1, 0});
+
+  private static Evaluation run(TopKEvaluatorConfig config, Map<String, Object> settings, InteractionLog seen) {
+    Split split = Fixtures.split(4, 6, TRAIN, TEST, settings, false);
+    EvalContext ctx = new EvalContext(split, "test", TEST, seen, new MatrixScorer(SCORES), manager);
+    return new TopKEvaluator(config).evaluate(ctx);
+  }
+
+  private static TopKEvaluatorConfig config(List<Integer> ks, Integer queryBlock, Integer itemBlock, Boolean excludeSeen) {
+    return new TopKEvaluatorConfig(ks, null, queryBlock, itemBlock, excludeSeen, null);
+  }
+
+  @Test
+  void evaluate_handExample_matchesHandComputedMetrics() {
+    Evaluation e = run(config(List.of(1, 3, 5), null, null, null), Map.of(), TRAIN);
+
+    // Rankings after masking seen items (ties by lower item id):
+    //   q0: 1 2 3 4 5 (0 masked)  targets {2,5} hit at ranks 2, 5
+    //   q1: 1 2 3 5 0 (4 masked)  target  {2}   hit at rank 2 (item 1 wins the 0.6 tie)
+    //   q2: 0 1 2 3 4 5           targets {0,3,4} hit at ranks 1, 4, 5
+    assertThat(e.queries()).containsExactly(0L, 1L, 2L);
+    assertThat(e.perQuery().get("recall@1")).containsExactly(new double[] {0, 0, 1.0 / 3}, within(EPS));
+    assertThat(e.perQuery().get("hit@1")).containsExactly(new double[] {0, 0, 1}, within(EPS));
+    assertThat(e.perQuery().get("precision@1")).containsExactly(new double[] {0, 0, 1}, within(EPS));
+    assertThat(e.perQuery().get("ndcg@1")).containsExactly(new double[] {0, 0, 1}, within(EPS));
+    assertThat(e.perQuery().get("mrr@1")).containsExactly(new double[] {0, 0, 1}, within(EPS));
+
+    // @3: one hit each. q0 ndcg = L3 / (1 + L3) = 0.386853; q1 = L3 / 1 = 0.630930;
+    //     q2 = 1 / (1 + L3 + 1/2) = 0.469279.
+    assertThat(e.perQuery().get("recall@3")).containsExactly(new double[] {0.5, 1, 1.0 / 3}, within(EPS));
+    assertThat(e.perQuery().get("precision@3")).containsExactly(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, within(EPS));
+    assertThat(e.perQuery().get("ndcg@3")).containsExactly(
+        new double[] {L3 / (1 + L3), L3, 1 / (1 + L3 + 0.5)}, within(EPS));
+    assertThat(e.perQuery().get("ndcg@3")[0]).isCloseTo(0.386853, within(1e-6));
+    assertThat(e.perQuery().get("mrr@3")).containsExactly(new double[] {0.5, 0.5, 1}, within(EPS));
+
+    // @5: q0 2 hits, ndcg = (L3 + L6) / (1 + L3) = 0.624044; q2 3 hits, ndcg = (1 + L5 + L6) / (1 + L3 + 1/2) = 0.852928.
+    assertThat(e.perQuery().get("recall@5")).containsExactly(new double[] {1, 1, 1}, within(EPS));
+    assertThat(e.perQuery().get("precision@5")).containsExactly(new double[] {0.4, 0.2, 0.6}, within(EPS));
+    assertThat(e.perQuery().get("ndcg@5")).containsExactly(
+        new double[] {(L3 + L6) / (1 + L3), L3, (1 + L5 + L6) / (1 + L3 + 0.5)}, within(EPS));
+    assertThat(e.perQuery().get("ndcg@5")[2]).isCloseTo(0.852928, within(1e-6));
+
+    // Aggregates are means over the 3 evaluated queries.
+    assertThat(e.metrics().get("recall@3")).isCloseTo((0.5 + 1 + 1.0 / 3) / 3, within(EPS)); // 0.611111
+    assertThat(e.metrics().get("hit@1")).isCloseTo(1.0 / 3, within(EPS));
+    assertThat(e.metrics().get("mrr@3")).isCloseTo(2.0 / 3, within(EPS));
+
+    // Extras. Train counts: items 0, 1, 2, 4 once each. Top-1: q0 -> 1, q1 -> 1, q2 -> 0.
+    // Top-3: q0 [1 2 3], q1 [1 2 3], q2 [0 1 2]: popularity 2/3, 2/3, 1.
+    assertThat(e.metrics().get("coverage@1")).isCloseTo(2.0 / 6, within(EPS));
+    assertThat(e.metrics().get("coverage@3")).isCloseTo(4.0 / 6, within(EPS));
+    assertThat(e.perQuery().get("avg-popularity@3")).containsExactly(new double[] {2.0 / 3, 2.0 / 3, 1}, within(EPS));
+    assertThat(e.metrics().get("avg-popularity@3")).isCloseTo(7.0 / 9, within(EPS));
+    assertThat(e.perQuery()).doesNotContainKey("coverage@3");
+  }
+
+  @Test
+  void evaluate_defaultConfig_reportsEveryKeyAlignedWithQueries() {
+    Evaluation e = run(TopKEvaluatorConfig.defaults(), Map.of(), TRAIN);
+
+    assertThat(e.metrics()).containsKeys("recall@20", "hit@50", "ndcg@10", "mrr@10", "precision@10",
+        "coverage@10", "avg-popularity@50");
+    assertThat(e.perQuery()).hasSize(5 * 3 + 3);
+    e.perQuery().values().forEach(v -> assertThat(v).hasSize(e.queries().length));
+    // K larger than the corpus: every target that is not seen is found.
+    assertThat(e.perQuery().get("recall@10")).containsExactly(new double[] {1, 1, 1}, within(EPS));
+    assertThat(e.metrics().get("precision@10")).isCloseTo((2 + 1 + 3) / 30.0, within(EPS));
+  }
+
+  @Test
+  void evaluate_seenDisabledBySplitSettings_unmaskedItemsRank() {
+    Evaluation e = run(config(List.of(3), null, null, null), Map.of("exclude-seen", false), TRAIN);
+
+    // q0: 0 1 2 -> target 2 at rank 3; q1: 4 1 2 -> target 2 at rank 3; q2 unchanged (rank 1).
+    assertThat(e.perQuery().get("mrr@3")).containsExactly(new double[] {1.0 / 3, 1.0 / 3, 1}, within(EPS));
+  }
+
+  @Test
+  void evaluate_configOverridesSplitSetting_seenMasked() {
+    Evaluation e = run(config(List.of(3), null, null, true), Map.of("exclude-seen", false), TRAIN);
+
+    assertThat(e.perQuery().get("mrr@3")).containsExactly(new double[] {0.5, 0.5, 1}, within(EPS));
+  }
+
+  @Test
+  void evaluate_seenTargetItem_maskedButCountedInRecallDenominator() {
+    // q2 "saw" its target item 0: it can no longer be hit, and |targets| stays 3.
+    InteractionLog seen = Fixtures.log(new int[][] {{0, 0}, {1, 4}, {2, 0}}, null);
+    Evaluation e = run(config(List.of(5), null, null, null), Map.of(), seen);
+
+    // q2 ranking: 1 2 3 4 5 -> hits 3, 4 at ranks 3, 4.
+    assertThat(e.perQuery().get("recall@5")[2]).isCloseTo(2.0 / 3, within(EPS));
+    assertThat(e.perQuery().get("mrr@5")[2]).isCloseTo(1.0 / 3, within(EPS));
+  }
+
+  @Test
+  void evaluate_nonBooleanSetting_throwsUserException() {
+    assertThatThrownBy(() -> run(config(List.of(3), null, null, null), Map.of("exclude-seen", 3), TRAIN))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("exclude-seen")
+        .hasMessageContaining("'3'");
+  }
+
+  @Test
+  void evaluate_targetOutsideCorpus_throwsUserException() {
+    InteractionLog bad = Fixtures.log(new int[][] {{0, 6}}, null);
+    Split split = Fixtures.split(4, 6, TRAIN, bad, Map.of(), false);
+    EvalContext ctx = new EvalContext(split, "test", bad, TRAIN, new MatrixScorer(SCORES), manager);
+
+    assertThatThrownBy(() -> new TopKEvaluator(TopKEvaluatorConfig.defaults()).evaluate(ctx))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("[0, 6)");
+  }
+
+  @Test
+  void evaluate_blocks_scoreEachBlockOnClosedSubManager() {
+    Split split = Fixtures.split(4, 6, TRAIN, TEST, Map.of(), false);
+    MatrixScorer scorer = new MatrixScorer(SCORES);
+    try (NDManager evalManager = manager.newSubManager()) {
+      EvalContext ctx = new EvalContext(split, "test", TEST, TRAIN, scorer, evalManager);
+      new TopKEvaluator(config(List.of(3), 2, 4, null)).evaluate(ctx);
+
+      // 3 queries in blocks of 2 -> 2 query blocks; 6 items in blocks of 4 -> 2 item blocks.
+      assertThat(scorer.blocks).isEqualTo(4);
+      assertThat(evalManager.getManagedArrays()).isEmpty();
+    }
+  }
+
+  @Test
+  void appliesTo_pointwiseSplit_false() {
+    TopKEvaluator evaluator = new TopKEvaluator(TopKEvaluatorConfig.defaults());
+
+    assertThat(evaluator.appliesTo(Fixtures.split(4, 6, TRAIN, TEST, Map.of(), true))).isFalse();
+    assertThat(evaluator.appliesTo(Fixtures.split(4, 6, TRAIN, TEST, Map.of(), false))).isTrue();
+  }
+
+  @Test
+  void evaluate_anyBlockSizes_identicalResultsMatchingFullSortReference() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    int nq = 37;
+    int ni = 23;
+    float[][] scores = new float[nq][ni];
+    for (float[] row : scores) {
+      for (int i = 0; i < ni; i++) {
+        row[i] = rnd.nextInt(5) / 4f; // 5 distinct values: many ties
+      }
+    }
+    List<int[]> trainRows = new ArrayList<>();
+    List<int[]> testRows = new ArrayList<>();
+    for (int q = 0; q < nq; q++) {
+      for (int i = 0; i < ni; i++) {
+        double u = rnd.nextDouble();
+        if (u < 0.2) {
+          trainRows.add(new int[] {q, i});
+        } else if (u < 0.35 && q % 5 != 0) { // every 5th query has no target
+          testRows.add(new int[] {q, i});
+        }
+      }
+    }
+    InteractionLog train = Fixtures.log(trainRows.toArray(new int[0][]), null);
+    InteractionLog test = Fixtures.log(testRows.toArray(new int[0][]), null);
+    Split split = Fixtures.split(nq, ni, train, test, Map.of(), false);
+    List<Integer> ks = List.of(1, 5, 10, 50);
+
+    Evaluation reference = null;
+    for (int queryBlock : new int[] {1, 2, 7, 512}) {
+      for (int itemBlock : new int[] {0, 1, 4, 5}) {
+        EvalContext ctx = new EvalContext(split, "test", test, train, new MatrixScorer(scores), manager);
+        Evaluation e = new TopKEvaluator(config(ks, queryBlock, itemBlock, null)).evaluate(ctx);
+        if (reference == null) {
+          reference = e;
+          continue;
+        }
+        assertThat(e.queries()).containsExactly(reference.queries());
+        assertThat(e.metrics()).isEqualTo(reference.metrics());
+        for (String key : reference.perQuery().keySet()) {
+          assertThat(e.perQuery().get(key)).as("%s at blocks %d x %d", key, queryBlock, itemBlock)
+              .containsExactly(reference.perQuery().get(key));
+        }
+      }
+    }
+
+    // Independent reference: sort the full row by (score desc, item asc) and count.
+    Map<Integer, Set<Integer>> seen = groups(train);
+    Map<Integer, Set<Integer>> targets = groups(test);
+    for (int i = 0; i < reference.queries().length; i++) {
+      int q = (int) reference.queries()[i];
+      Set<Integer> masked = seen.getOrDefault(q, Set.of());
+      Integer[] order = new Integer[ni];
+      for (int j = 0; j < ni; j++) {
+        order[j] = j;
+      }
+      float[] row = scores[q];
+      Arrays.sort(order, (a, b) -> row[a] != row[b] ? Float.compare(row[b], row[a]) : Integer.compare(a, b));
+      List<Integer> list = Arrays.stream(order).filter(it -> !masked.contains(it)).toList();
+      Set<Integer> t = targets.get(q);
+      int hits = 0;
+      double dcg = 0;
+      for (int r = 0; r < Math.min(10, list.size()); r++) {
+        if (t.contains(list.get(r))) {
+          hits++;
+          dcg += 1 / log2(r + 2);
+        }
+      }
+      double idcg = 0;
+      for (int r = 0; r < Math.min(10, t.size()); r++) {
+        idcg += 1 / log2(r + 2);
+      }
+      assertThat(reference.perQuery().get("recall@10")[i]).isCloseTo((double) hits / t.size(), within(EPS));
+      assertThat(reference.perQuery().get("ndcg@10")[i]).isCloseTo(dcg / idcg, within(EPS));
+    }
+    assertThat(reference.queries()).hasSize((int) targets.keySet().stream().count());
+    assertThat(reference.queries()).doesNotContain(0L, 5L, 10L);
+  }
+
+  private static Map<Integer, Set<Integer>> groups(InteractionLog log) {
+    Map<Integer, Set<Integer>> out = new HashMap<>();
+    for (int r = 0; r < log.size(); r++) {
+      out.computeIfAbsent(log.queries()[r], k -> new HashSet<>()).add(log.items()[r]);
+    }
+    return out;
+  }
+}

@@ -13,6 +13,6 @@ public final class Dropout {
     for (int i = 0; i < mask.length; i++) {
       mask[i] = fwd.rng().nextDouble() < rate ? 0f : keep;
     }
-    return x.mul(fwd.manager().create(mask, x.getShape()));
+    return x.mul(Tensors.create(fwd.manager(), mask, x.getShape()));
   }
 }

@@ -46,7 +46,7 @@ public final class Params {
       throw new IllegalStateException("parameter '" + full + "' is created twice");
     }
     float[] values = init.values(shape, rng);
-    NDArray a = manager.create(values, shape);
+    NDArray a = Tensors.create(manager, values, shape);
     a.setName(full);
     a.setRequiresGradient(true);
     arrays.put(full, a);

@@ -133,7 +133,7 @@ public final class ScoringBench {
     DotScorer(NDManager parent, float[] queryEmb, float[] itemEmb, int numItems, int dim) {
       this.manager = parent.newSubManager();
       this.queryEmb = queryEmb;
-      this.items = manager.create(itemEmb, new Shape(numItems, dim)); // [M, D]
+      this.items = org.towerlab.api.nn.Tensors.create(manager, itemEmb, new Shape(numItems, dim)); // [M, D]
       this.numItems = numItems;
       this.dim = dim;
     }

@@ -18,9 +18,12 @@ public final class BceLoss implements Loss {
     this.label = config.label();
   }
 
-  /** {@code log(1 + exp(-|x|)) + max(x, 0) - x * y}: stable BCE with logits. */
+  /**
+   * {@code log(1 + exp(-|x|)) + max(x, 0) - x * y}: stable BCE with logits ({@code max(x, 0)} as
+   * {@code relu}: see {@link org.towerlab.api.nn.Tensors} on Java-number arguments).
+   */
   static NDArray bceWithLogits(NDArray x, NDArray y) {
-    return x.abs().neg().exp().add(1f).log().add(x.maximum(0f)).sub(x.mul(y));
+    return x.abs().neg().exp().add(1f).log().add(ai.djl.nn.Activation.relu(x)).sub(x.mul(y));
   }
 
   @Override

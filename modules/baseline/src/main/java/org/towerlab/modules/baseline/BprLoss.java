@@ -18,8 +18,8 @@ public final class BprLoss implements Loss {
       throw new IllegalStateException("bpr needs negatives; the sampler returned none");
     }
     NDArray diff = in.scores().expandDims(1).sub(in.negatives()); // [B, C]
-    // -log sigmoid(d) = log(1 + e^-d), in the stable form log(1 + e^-|d|) - min(d, 0)
-    NDArray nll = diff.abs().neg().exp().add(1f).log().sub(diff.minimum(0f)); // [B, C]
+    // -log sigmoid(d) = log(1 + e^-d), in the stable form log(1 + e^-|d|) + relu(-d)
+    NDArray nll = diff.abs().neg().exp().add(1f).log().add(ai.djl.nn.Activation.relu(diff.neg())); // [B, C]
     NDArray mask = in.negativeMask();
     NDArray perRow = nll.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f)); // [B]
     return in.weightedMean(perRow);

@@ -4,10 +4,11 @@ import ai.djl.ndarray.NDArray;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.TowerOutput;
+import org.towerlab.api.nn.Tensors;
 
 /**
  * The normalized two-tower score {@code s(q, i) = cos(q, i) / tau} (Yi et al., RecSys 2019): both
- * vectors are L2-normalized (with a floor of 1e-12 on the norm), then dotted and divided by the
+ * vectors are L2-normalized (with 1e-12 added to the squared norm), then dotted and divided by the
  * temperature. Decomposable: normalized item vectors are cached.
  */
 public final class CosineInteraction implements Interaction {
@@ -17,8 +18,9 @@ public final class CosineInteraction implements Interaction {
     this.temperature = config.temperature().floatValue();
   }
 
+  /** {@code x / sqrt(|x|^2 + 1e-12)}: differentiable everywhere, also at the zero vector. */
   static NDArray normalize(NDArray x) {
-    NDArray norm = x.norm(new int[] {-1}, true).maximum(1e-12f); // [N, 1]
+    NDArray norm = x.square().sum(new int[] {-1}, true).add(1e-12f).sqrt(); // [N, 1]
     return x.div(norm);
   }
 
@@ -26,13 +28,13 @@ public final class CosineInteraction implements Interaction {
   public NDArray scoreAll(TowerOutput queries, TowerOutput items, Forward fwd) {
     NDArray q = normalize(queries.embedding()); // [B, D]
     NDArray v = normalize(items.embedding()); // [M, D]
-    return q.matMul(v.transpose()).div(temperature); // [B, M]
+    return q.matMul(v.transpose()).div(Tensors.scalar(fwd.manager(), temperature)); // [B, M]
   }
 
   @Override
   public NDArray scorePaired(TowerOutput queries, TowerOutput items, int k, Forward fwd) {
     return DotInteraction.pairedDot(normalize(queries.embedding()), normalize(items.embedding()), k)
-        .div(temperature); // [B, K]
+        .div(Tensors.scalar(fwd.manager(), temperature)); // [B, K]
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class MostPopularModel implements Model {
       @Override
       public NDArray scoreBlock(long[] queries, int itemFrom, int itemTo, NDManager manager) {
         float[] row = java.util.Arrays.copyOfRange(counts, itemFrom, itemTo);
-        NDArray r = manager.create(row, new Shape(1, row.length)); // [1, m]
+        NDArray r = org.towerlab.api.nn.Tensors.create(manager, row, new Shape(1, row.length)); // [1, m]
         return r.broadcast(new Shape(queries.length, row.length)); // [B, m]
       }
 

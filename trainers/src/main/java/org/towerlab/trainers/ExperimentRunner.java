@@ -1,0 +1,415 @@
+package org.towerlab.trainers;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.towerlab.api.Kind;
+import org.towerlab.api.UserException;
+import org.towerlab.api.config.ComponentConfig;
+import org.towerlab.api.config.ExperimentConfig;
+import org.towerlab.api.data.DataSource;
+import org.towerlab.api.data.Dataset;
+import org.towerlab.api.data.Protocol;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.eval.Evaluator;
+import org.towerlab.api.eval.Scorer;
+import org.towerlab.api.loss.Loss;
+import org.towerlab.api.model.InitContext;
+import org.towerlab.api.model.Model;
+import org.towerlab.api.model.Parameterized;
+import org.towerlab.api.nn.Params;
+import org.towerlab.api.random.Seeds;
+import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.tracking.RunSpec;
+import org.towerlab.api.tracking.Tracker;
+import org.towerlab.api.train.TrainContext;
+import org.towerlab.api.train.TrainResult;
+import org.towerlab.api.train.TrainingStrategy;
+import org.towerlab.registry.Registry;
+import org.towerlab.registry.config.LoadedRun;
+import org.towerlab.tracking.local.AtomicFiles;
+import org.towerlab.tracking.local.LocalRun;
+import org.towerlab.tracking.local.MetricPoint;
+import org.towerlab.tracking.plots.Plots;
+import org.towerlab.tracking.provenance.Provenance;
+
+/**
+ * Runs the experiments of a config file: for each run (each child of a grid) it loads the data
+ * (cached across runs), splits it, builds every component, trains, evaluates on the test part and
+ * writes the run directory {@code <out>/<experiment>/<run-id>/}. A grid also gets a parent run
+ * directory holding the leaderboard of its children. The leaderboard is printed at the end.
+ */
+public final class ExperimentRunner {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private final Registry registry;
+  private final PrintStream console;
+  private final Map<String, Dataset> datasets = new HashMap<>();
+  private final Map<String, Split> splits = new HashMap<>();
+
+  public ExperimentRunner(Registry registry, PrintStream console) {
+    this.registry = registry;
+    this.console = console;
+  }
+
+  /** The outcome of one run, for the leaderboard. */
+  public record RunOutcome(String name, String runId, Path dir, Map<String, Double> metrics, TrainResult train) {}
+
+  /** Runs every child run, writes outputs under {@code outRoot}, prints the leaderboard. Returns an exit code. */
+  public int run(List<LoadedRun> runs, Path outRoot, boolean resume) {
+    runAll(runs, outRoot, resume);
+    return 0;
+  }
+
+  /** Runs every child run and returns their outcomes (the parent's directory holds the leaderboard). */
+  public List<RunOutcome> runAll(List<LoadedRun> runs, Path outRoot, boolean resume) {
+    if (runs.isEmpty()) {
+      throw new UserException("The config has no runs.");
+    }
+    String experiment = runs.get(0).config().name();
+    Path expDir = outRoot.resolve(slug(experiment));
+    boolean grid = runs.size() > 1;
+    Tracker parent = null;
+    Path parentDir = null;
+    if (grid) {
+      String parentId = slug(experiment) + "-grid-" + hash(runs.stream().map(r -> r.effective().toString()).toList().toString());
+      parentDir = uniqueDir(expDir, parentId, resume);
+      parent = tracker(runs.get(0).config(), new Seeds(runs.get(0).config().seed()));
+      parent.start(new RunSpec(experiment, experiment + " (grid of " + runs.size() + ")", parentDir.getFileName().toString(),
+          parentDir, null, Map.of("towerlab.grid", "parent", "towerlab.version", version())));
+      writeText(parentDir.resolve("config.yaml"), registry.toYaml(runs.get(0).raw()));
+    }
+    List<RunOutcome> outcomes = new ArrayList<>();
+    try {
+      for (int i = 0; i < runs.size(); i++) {
+        LoadedRun run = runs.get(i);
+        console.printf(Locale.ROOT, "== run %d/%d: %s%n", i + 1, runs.size(), run.config().run());
+        outcomes.add(runOne(run, expDir, resume, parent == null ? null : parent.runId()));
+      }
+    } catch (RuntimeException e) {
+      if (parent != null) {
+        parent.finish("FAILED");
+        parent.close();
+      }
+      throw e;
+    }
+    Path boardDir = grid ? parentDir : outcomes.get(0).dir();
+    Leaderboard board = Leaderboard.of(outcomes);
+    writeText(boardDir.resolve("leaderboard.csv"), board.csv());
+    writeText(boardDir.resolve("leaderboard.md"), board.markdown());
+    Path recallPlot = recallPlot(boardDir, experiment, outcomes);
+    if (parent != null) {
+      parent.logArtifact(boardDir.resolve("leaderboard.csv"), "");
+      parent.logArtifact(boardDir.resolve("leaderboard.md"), "");
+      if (recallPlot != null) {
+        parent.logArtifact(recallPlot, "plots");
+      }
+      parent.finish("FINISHED");
+      parent.close();
+    }
+    console.println();
+    console.println(board.markdown());
+    console.println("Run directory: " + boardDir);
+    return outcomes;
+  }
+
+  private RunOutcome runOne(LoadedRun run, Path expDir, boolean resume, String parentRunId) {
+    ExperimentConfig cfg = run.config();
+    Seeds seeds = new Seeds(cfg.seed());
+    String runId = slug(cfg.run()) + "-" + hash(run.effective().toString());
+    Path dir = uniqueDir(expDir, runId, resume);
+    Tracker tracker = tracker(cfg, seeds);
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("towerlab.version", version());
+    tags.put("protocol", typeOf(cfg.data().protocol()));
+    tags.put("data", typeOf(cfg.data()));
+    tags.put("model", typeOf(cfg.model()));
+    tags.put("sampler", typeOf(cfg.sampler()));
+    tags.put("loss", typeOf(cfg.loss()));
+    tracker.start(new RunSpec(cfg.name(), cfg.run(), dir.getFileName().toString(), dir, parentRunId, tags));
+    try {
+      writeText(dir.resolve("config.yaml"), registry.toYaml(run.raw()));
+      writeText(dir.resolve("effective-config.yaml"), registry.toYaml(run.effective()));
+      tracker.logParams(flatten(run.effective()));
+
+      Split split = split(cfg, run, seeds);
+      Map<String, String> dataTags = new LinkedHashMap<>();
+      dataTags.put("data.hash", hash(split.dataset().files().toString()));
+      dataTags.put("data.name", split.dataset().name());
+      tracker.setTags(dataTags);
+      writeProvenance(dir, run, seeds, split);
+
+      Model model = registry.build(Kind.MODEL, cfg.model(), "$.model", seeds, Model.class);
+      Sampler sampler = registry.build(Kind.SAMPLER, cfg.sampler(), "$.sampler", seeds, Sampler.class);
+      Loss loss = registry.build(Kind.LOSS, cfg.loss(), "$.loss", seeds, Loss.class);
+      TrainingStrategy strategy = registry.build(Kind.TRAINER, cfg.trainer(), "$.trainer", seeds, TrainingStrategy.class);
+      List<Evaluator> evaluators = new ArrayList<>();
+      for (int i = 0; i < cfg.evaluators().size(); i++) {
+        evaluators.add(registry.build(Kind.EVALUATOR, cfg.evaluators().get(i), "$.evaluators[" + i + "]", seeds,
+            Evaluator.class));
+      }
+      if (evaluators.stream().noneMatch(e -> e.appliesTo(split))) {
+        throw new UserException("None of the evaluators in " + run.source() + " applies to the '" + split.protocol()
+            + "' protocol. Add {type: " + (split.pointwise() ? "pointwise" : "topk") + "} to evaluators.");
+      }
+
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      TrainResult result;
+      try (NDManager manager = NDManager.newBaseManager()) {
+        Params params = new Params(manager, seeds.stream("init"));
+        if (model.trainable()) {
+          model.initialize(new InitContext(params.scope("model"), split, null));
+        }
+        if (loss instanceof Parameterized p) {
+          p.initialize(new InitContext(params.scope("loss"), split, null));
+        }
+        result = strategy.train(new TrainContext(model, sampler, loss, split, evaluators, seeds, tracker, dir, resume,
+            params, manager));
+        try (Scorer scorer = model.trainable()
+            ? new TowerScorer(model, new FeatureBatches(split), split.dataset().numItems(), manager)
+            : model.fixedScorer(split)) {
+          Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, manager);
+          Evaluations.Result test = Evaluations.evaluate(evaluators, split, "test", scorer, manager);
+          metrics.putAll(valid.metrics());
+          metrics.putAll(test.metrics());
+          metrics.putAll(result.stats());
+          metrics.put("train/best-epoch", (double) result.bestEpoch());
+          writePerQuery(dir.resolve("per-query-test.csv"), test);
+          if (scorer instanceof TowerScorer ts) {
+            Embeddings.write(dir.resolve("embeddings"), model, ts, new FeatureBatches(split), split, manager);
+          }
+        }
+      }
+      writeText(dir.resolve("metrics.json"), JSON.writeValueAsString(metrics));
+      tracker.logMetrics(metrics, Math.max(result.epochsRun(), 1));
+      writeProvenance(dir, run, seeds, split);
+      List<Path> plots = trainingPlots(dir, cfg.run());
+      tracker.logArtifact(dir.resolve("metrics.json"), "");
+      tracker.logArtifact(dir.resolve("per-query-test.csv"), "");
+      tracker.logArtifact(dir.resolve("effective-config.yaml"), "");
+      tracker.logArtifact(dir.resolve("config.yaml"), "");
+      tracker.logArtifact(dir.resolve(Provenance.FILE), "");
+      for (Path png : plots) {
+        tracker.logArtifact(png, "plots");
+      }
+      if (Files.isDirectory(dir.resolve("embeddings"))) {
+        for (String f : List.of("embeddings.json", "items.f32", "queries.f32")) {
+          tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
+        }
+      }
+      tracker.finish("FINISHED");
+      tracker.close();
+      return new RunOutcome(cfg.run(), dir.getFileName().toString(), dir, metrics, result);
+    } catch (IOException e) {
+      tracker.finish("FAILED");
+      tracker.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      tracker.finish("FAILED");
+      tracker.close();
+      throw e;
+    }
+  }
+
+  private void writeProvenance(Path dir, LoadedRun run, Seeds seeds, Split split) {
+    String root = System.getProperty("towerlab.repo.root");
+    Map<String, String> versions = new LinkedHashMap<>(Provenance.engineVersions());
+    versions.put("towerlab", version());
+    Provenance.builder()
+        .setConfig(run.effective())
+        .optSeeds(seeds.derived())
+        .optDataFiles(split.dataset().files())
+        .optRepoRoot(root == null ? Path.of("").toAbsolutePath() : Path.of(root))
+        .optVersions(versions)
+        .optPlugins(registry.modules())
+        .write(dir);
+  }
+
+  /** Training curves from the run's metric history: losses in one chart, validation metrics in another. */
+  private List<Path> trainingPlots(Path dir, String title) {
+    List<Path> out = new ArrayList<>();
+    Map<String, List<MetricPoint>> history = LocalRun.read(dir).historyByKey();
+    Map<String, List<MetricPoint>> losses = new LinkedHashMap<>();
+    Map<String, List<MetricPoint>> valid = new LinkedHashMap<>();
+    history.forEach((k, v) -> {
+      if (v.size() < 2) {
+        return;
+      }
+      if (k.startsWith("train/") && k.contains("loss")) {
+        losses.put(k, v);
+      } else if (k.startsWith("valid/") && (k.contains("recall") || k.contains("ndcg") || k.endsWith("auc"))) {
+        valid.put(k, v);
+      }
+    });
+    if (!losses.isEmpty()) {
+      out.add(Plots.trainingCurves(title + ": training loss", losses, dir.resolve("plots").resolve("loss.png")));
+    }
+    if (!valid.isEmpty()) {
+      out.add(Plots.trainingCurves(title + ": validation", valid, dir.resolve("plots").resolve("validation.png")));
+    }
+    return out;
+  }
+
+  private static Path recallPlot(Path dir, String title, List<RunOutcome> outcomes) {
+    Map<String, Map<Integer, Double>> byRun = new LinkedHashMap<>();
+    for (RunOutcome o : outcomes) {
+      Map<Integer, Double> atK = Plots.atK(o.metrics(), "test/recall");
+      if (!atK.isEmpty()) {
+        byRun.put(o.name(), atK);
+      }
+    }
+    if (byRun.isEmpty()) {
+      return null;
+    }
+    return Plots.recallAtK(title + ": test Recall@K", byRun, dir.resolve("plots").resolve("recall-at-k.png"));
+  }
+
+  private Split split(ExperimentConfig cfg, LoadedRun run, Seeds seeds) {
+    JsonNode dataNode = run.effective().get("data");
+    String dataKey = ((ObjectNode) dataNode.deepCopy()).without("protocol").toString();
+    Dataset data = datasets.get(dataKey);
+    if (data == null) {
+      DataSource source = registry.build(Kind.DATA, cfg.data(), "$.data", seeds, DataSource.class);
+      long t = System.nanoTime();
+      data = source.load();
+      console.printf(Locale.ROOT, "loaded %s: %,d queries, %,d items, %,d interactions (%.1fs)%n", data.name(),
+          data.numQueries(), data.numItems(), data.log().size(), (System.nanoTime() - t) / 1e9);
+      datasets.put(dataKey, data);
+    }
+    String splitKey = dataNode + "#" + cfg.seed();
+    Split split = splits.get(splitKey);
+    if (split == null) {
+      Protocol protocol = registry.build(Kind.PROTOCOL, cfg.data().protocol(), "$.data.protocol", seeds, Protocol.class);
+      split = protocol.split(data, seeds);
+      console.printf(Locale.ROOT, "protocol %s: train %,d, valid %,d, test %,d%n", split.protocol(),
+          split.train().size(), split.valid().size(), split.test().size());
+      splits.put(splitKey, split);
+    }
+    return split;
+  }
+
+  private Tracker tracker(ExperimentConfig cfg, Seeds seeds) {
+    ComponentConfig.Tracker tc = cfg.tracking();
+    String env = System.getenv("MLFLOW_TRACKING_URI");
+    if (env != null && !env.isBlank() && "local".equals(typeOf(tc)) && registry.find(Kind.TRACKER, "mlflow").isPresent()) {
+      tc = registry.mapper().convertValue(Map.of("type", "mlflow"), ComponentConfig.Tracker.class);
+    }
+    if (tc == null) {
+      tc = registry.mapper().convertValue(Map.of("type", "local"), ComponentConfig.Tracker.class);
+    }
+    return registry.build(Kind.TRACKER, tc, "$.tracking", seeds, Tracker.class);
+  }
+
+  private String typeOf(ComponentConfig c) {
+    if (c == null) {
+      return "none";
+    }
+    return registry.all().stream().filter(r -> r.configClass() == c.getClass()).map(r -> r.name()).findFirst()
+        .orElse(c.getClass().getSimpleName());
+  }
+
+  /** The effective config flattened to dotted keys ({@code model.query-tower.output-dim}). */
+  public static Map<String, String> flatten(JsonNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    flatten("", node, out);
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+    } else if (node.isArray() && node.size() > 0 && node.get(0).isContainerNode()) {
+      for (int i = 0; i < node.size(); i++) {
+        flatten(prefix + "." + i, node.get(i), out);
+      }
+    } else if (!node.isNull()) {
+      out.put(prefix, node.isTextual() ? node.asText() : node.toString());
+    }
+  }
+
+  private static void writePerQuery(Path file, Evaluations.Result result) {
+    StringBuilder sb = new StringBuilder("query");
+    List<String> keys = new ArrayList<>(result.perQuery().keySet());
+    for (String k : keys) {
+      sb.append(',').append(k);
+    }
+    sb.append('\n');
+    for (int i = 0; i < result.queries().length; i++) {
+      sb.append(result.queries()[i]);
+      for (String k : keys) {
+        sb.append(',').append(result.perQuery().get(k)[i]);
+      }
+      sb.append('\n');
+    }
+    writeText(file, sb.toString());
+  }
+
+  static void writeText(Path file, String text) {
+    AtomicFiles.writeString(file, text);
+  }
+
+  static void writeFloats(Path file, float[] values) {
+    ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asFloatBuffer().put(values);
+    AtomicFiles.write(file, buf.array());
+  }
+
+  private static Path uniqueDir(Path parent, String id, boolean resume) {
+    Path dir = parent.resolve(id);
+    if (!resume) {
+      int n = 2;
+      while (Files.exists(dir)) {
+        dir = parent.resolve(id + "-" + n++);
+      }
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UserException("Cannot create the run directory " + dir + " (" + e.getMessage()
+          + "). Pass a writable --out directory.");
+    }
+    return dir;
+  }
+
+  static String slug(String s) {
+    String out = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    if (out.length() > 60) {
+      out = out.substring(0, 60);
+    }
+    return out.isEmpty() ? "run" : out;
+  }
+
+  static String hash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 4; i++) {
+        sb.append(String.format("%02x", d[i]));
+      }
+      return sb.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String version() {
+    String v = ExperimentRunner.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+}

@@ -1,0 +1,90 @@
+package org.towerlab.trainers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/** One row per run, one column per test metric (plus the best epoch), as CSV and Markdown. */
+final class Leaderboard {
+  private final List<ExperimentRunner.RunOutcome> rows;
+  private final List<String> columns;
+
+  private Leaderboard(List<ExperimentRunner.RunOutcome> rows, List<String> columns) {
+    this.rows = rows;
+    this.columns = columns;
+  }
+
+  static Leaderboard of(List<ExperimentRunner.RunOutcome> outcomes) {
+    TreeSet<String> keys = new TreeSet<>(Leaderboard::compareKeys);
+    for (ExperimentRunner.RunOutcome o : outcomes) {
+      for (String k : o.metrics().keySet()) {
+        if (k.startsWith("test/")) {
+          keys.add(k);
+        }
+      }
+    }
+    List<String> cols = new ArrayList<>(keys);
+    cols.add("train/best-epoch");
+    return new Leaderboard(outcomes, cols);
+  }
+
+  /** Orders {@code test/recall@10} before {@code test/recall@20} before {@code test/recall@50}. */
+  private static int compareKeys(String a, String b) {
+    String[] pa = a.split("@");
+    String[] pb = b.split("@");
+    int c = pa[0].compareTo(pb[0]);
+    if (c != 0 || pa.length < 2 || pb.length < 2) {
+      return c != 0 ? c : a.compareTo(b);
+    }
+    try {
+      return Integer.compare(Integer.parseInt(pa[1]), Integer.parseInt(pb[1]));
+    } catch (NumberFormatException e) {
+      return a.compareTo(b);
+    }
+  }
+
+  private static String fmt(Double v, String key) {
+    if (v == null || v.isNaN()) {
+      return "";
+    }
+    if (key.endsWith("best-epoch")) {
+      return String.valueOf(v.intValue());
+    }
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  String csv() {
+    StringBuilder sb = new StringBuilder("run,run_id");
+    for (String c : columns) {
+      sb.append(',').append(c);
+    }
+    sb.append('\n');
+    for (ExperimentRunner.RunOutcome r : rows) {
+      sb.append('"').append(r.name().replace("\"", "\"\"")).append('"').append(',').append(r.runId());
+      for (String c : columns) {
+        sb.append(',').append(fmt(r.metrics().get(c), c));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  String markdown() {
+    StringBuilder sb = new StringBuilder("| run |");
+    for (String c : columns) {
+      sb.append(' ').append(c.replace("test/", "").replace("train/", "")).append(" |");
+    }
+    sb.append("\n|---|");
+    sb.append("---:|".repeat(columns.size()));
+    sb.append('\n');
+    for (ExperimentRunner.RunOutcome r : rows) {
+      sb.append("| ").append(r.name().replace("|", "/")).append(" |");
+      for (String c : columns) {
+        sb.append(' ').append(fmt(r.metrics().get(c), c)).append(" |");
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,47 @@
+package org.towerlab.trainers;
+
+import org.towerlab.api.config.ComponentConfig;
+
+/**
+ * @param epochs maximum number of epochs
+ * @param batchSize training examples per step
+ * @param learningRate Adam's step size
+ * @param weightDecay decoupled weight decay (AdamW); 0 = none
+ * @param clipNorm global gradient-norm clipping threshold; 0 = none
+ * @param patience epochs without improvement of the monitored metric before stopping; 0 = never stop early
+ * @param monitor validation metric for early stopping and best-epoch restore ({@code recall@20},
+ *     {@code auc}, ...); null = {@code recall@20} for ranking protocols, {@code auc} for {@code ctr}
+ * @param ipw weight each example by the inverse of its logging propensity (needs the propensity column)
+ * @param ipwClip propensities are floored at this value before inverting
+ */
+public record PlainTrainerConfig(Integer epochs, Integer batchSize, Double learningRate, Double weightDecay,
+    Double clipNorm, Integer patience, String monitor, Boolean ipw, Double ipwClip)
+    implements ComponentConfig.Trainer {
+
+  public PlainTrainerConfig {
+    epochs = epochs == null ? 20 : epochs;
+    batchSize = batchSize == null ? 1024 : batchSize;
+    learningRate = learningRate == null ? 1e-3 : learningRate;
+    weightDecay = weightDecay == null ? 0.0 : weightDecay;
+    clipNorm = clipNorm == null ? 0.0 : clipNorm;
+    patience = patience == null ? 5 : patience;
+    ipw = ipw == null ? false : ipw;
+    ipwClip = ipwClip == null ? 0.05 : ipwClip;
+    if (epochs < 0) {
+      throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+    }
+    if (batchSize < 2) {
+      throw new IllegalArgumentException("batch-size must be >= 2, got " + batchSize);
+    }
+    if (learningRate <= 0) {
+      throw new IllegalArgumentException("learning-rate must be positive, got " + learningRate);
+    }
+    if (weightDecay < 0 || clipNorm < 0 || patience < 0) {
+      throw new IllegalArgumentException("weight-decay, clip-norm and patience must be >= 0, got "
+          + weightDecay + ", " + clipNorm + ", " + patience);
+    }
+    if (ipwClip <= 0 || ipwClip > 1) {
+      throw new IllegalArgumentException("ipw-clip must be in (0, 1], got " + ipwClip);
+    }
+  }
+}

@@ -114,7 +114,18 @@ public final class ExperimentRunner {
     writeText(boardDir.resolve("leaderboard.csv"), board.csv());
     writeText(boardDir.resolve("leaderboard.md"), board.markdown());
     Path recallPlot = recallPlot(boardDir, experiment, outcomes);
+    String summary = null;
+    if (GridSummary.applies(outcomes)) {
+      GridSummary s = GridSummary.of(outcomes);
+      summary = s.markdown();
+      writeText(boardDir.resolve("summary.md"), summary);
+      writeText(boardDir.resolve("summary.csv"), s.csv());
+    }
     if (parent != null) {
+      if (summary != null) {
+        parent.logArtifact(boardDir.resolve("summary.md"), "");
+        parent.logArtifact(boardDir.resolve("summary.csv"), "");
+      }
       parent.logArtifact(boardDir.resolve("leaderboard.csv"), "");
       parent.logArtifact(boardDir.resolve("leaderboard.md"), "");
       if (recallPlot != null) {
@@ -125,6 +136,10 @@ public final class ExperimentRunner {
     }
     console.println();
     console.println(board.markdown());
+    if (summary != null) {
+      console.println("Summary over seeds:");
+      console.println(summary);
+    }
     console.println("Run directory: " + boardDir);
     return outcomes;
   }

@@ -44,6 +44,12 @@ final class Leaderboard {
     }
   }
 
+  private static boolean main(String key) {
+    String k = key.substring(key.indexOf('/') + 1);
+    return k.startsWith("recall@") || k.startsWith("ndcg@") || k.startsWith("hit@") || k.equals("auc")
+        || k.equals("gauc") || k.equals("logloss") || k.equals("best-epoch");
+  }
+
   private static String fmt(Double v, String key) {
     if (v == null || v.isNaN()) {
       return "";
@@ -70,17 +76,19 @@ final class Leaderboard {
     return sb.toString();
   }
 
+  /** The Markdown table shows the main ranking and pointwise metrics; the CSV has every column. */
   String markdown() {
+    List<String> shown = columns.stream().filter(Leaderboard::main).toList();
     StringBuilder sb = new StringBuilder("| run |");
-    for (String c : columns) {
+    for (String c : shown) {
       sb.append(' ').append(c.replace("test/", "").replace("train/", "")).append(" |");
     }
     sb.append("\n|---|");
-    sb.append("---:|".repeat(columns.size()));
+    sb.append("---:|".repeat(shown.size()));
     sb.append('\n');
     for (ExperimentRunner.RunOutcome r : rows) {
       sb.append("| ").append(r.name().replace("|", "/")).append(" |");
-      for (String c : columns) {
+      for (String c : shown) {
         sb.append(' ').append(fmt(r.metrics().get(c), c)).append(" |");
       }
       sb.append('\n');

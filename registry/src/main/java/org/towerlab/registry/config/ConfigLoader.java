@@ -391,8 +391,12 @@ public final class ConfigLoader {
       for (int k = 0; k < paths.size(); k++) {
         JsonNode v = values.get(k).get(idx[k]);
         String path = paths.get(k);
-        set(child, segments(path, "grid entry '" + path + "'", src), v.deepCopy(), "grid entry '" + path + "'", src);
-        labels.add(path + "=" + label(v));
+        if (path.equals(VARIANT)) {
+          labels.add(VARIANT + "=" + applyVariant(child, v, idx[k], src));
+        } else {
+          set(child, segments(path, "grid entry '" + path + "'", src), v.deepCopy(), "grid entry '" + path + "'", src);
+          labels.add(path + "=" + label(v));
+        }
         gridValues.put(path, toJava(v));
       }
       child.put("run", base + "[" + String.join(",", labels) + "]");
@@ -406,6 +410,32 @@ public final class ConfigLoader {
         return children;
       }
     }
+  }
+
+  /**
+   * The grid key whose values are whole variants: mappings from dotted paths to values, applied
+   * together, plus an optional {@code name} used in the run name. Lets one grid axis vary several
+   * sections at once (a method = model + sampler + loss), crossed with the other axes (seeds).
+   */
+  static final String VARIANT = "variant";
+
+  private String applyVariant(ObjectNode child, JsonNode v, int index, Source src) {
+    if (!v.isObject()) {
+      throw new UserException(src.where("$.grid.variant") + "Each entry of grid.variant must be a mapping such as"
+          + " `{name: ebr, sampler: {type: ebr-online-hard}, loss: {type: hinge}}`, got " + v + ".");
+    }
+    String name = v.hasNonNull("name") ? v.get("name").asText() : String.valueOf(index + 1);
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().equals("name")) {
+        continue;
+      }
+      String origin = "grid variant '" + name + "' entry '" + e.getKey() + "'";
+      List<String> segs = segments(e.getKey(), origin, src);
+      src.injected().putIfAbsent(pathOf(segs), origin);
+      set(child, segs, e.getValue().deepCopy(), origin, src);
+    }
+    return name;
   }
 
   private static String label(JsonNode v) {

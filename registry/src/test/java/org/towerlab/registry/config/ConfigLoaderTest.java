@@ -179,6 +179,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void grid_variants_setSeveralSectionsTogetherAndCrossWithSeeds() throws IOException {
+    List<LoadedRun> runs = load(BASE + """
+        grid:
+          variant:
+            - {name: base}
+            - {name: mixed-deep, sampler: {type: mixed, negatives: 4}, model.query-tower.dims: [16, 8]}
+          seed: [1, 2]
+        """);
+    assertThat(runs).extracting(r -> r.config().run()).containsExactly(
+        "toy-exp[variant=base,seed=1]", "toy-exp[variant=base,seed=2]",
+        "toy-exp[variant=mixed-deep,seed=1]", "toy-exp[variant=mixed-deep,seed=2]");
+    assertThat(runs.get(0).config().sampler()).isEqualTo(runs.get(1).config().sampler());
+    assertThat(runs.get(3).config().sampler()).isEqualTo(new MixedConfig(4));
+    assertThat(((Fixtures.TwoTowerConfig) runs.get(3).config().model()).queryTower())
+        .isEqualTo(new Fixtures.MlpTowerConfig(List.of(16, 8), 0.0));
+  }
+
+  @Test
+  void grid_variantNotAMapping_userException() {
+    assertThatThrownBy(() -> load(BASE + "grid: {variant: [3]}\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("grid.variant");
+  }
+
+  @Test
   void grid_scalarEntry_userException() {
     assertThatThrownBy(() -> load(BASE + "grid: {seed: 3}\n"))
         .isInstanceOf(UserException.class)

@@ -60,8 +60,8 @@ public final class ExperimentRunner {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final Registry registry;
   private final PrintStream console;
-  private final Map<String, Dataset> datasets = new HashMap<>();
-  private final Map<String, Split> splits = new HashMap<>();
+  private final Map<String, Cached<Dataset>> datasets = new HashMap<>();
+  private final Map<String, Cached<Split>> splits = new HashMap<>();
 
   public ExperimentRunner(Registry registry, PrintStream console) {
     this.registry = registry;
@@ -163,12 +163,6 @@ public final class ExperimentRunner {
       writeText(dir.resolve("effective-config.yaml"), registry.toYaml(run.effective()));
       tracker.logParams(flatten(run.effective()));
 
-      Split split = split(cfg, run, seeds);
-      Map<String, String> dataTags = new LinkedHashMap<>();
-      dataTags.put("data.hash", hash(split.dataset().files().toString()));
-      dataTags.put("data.name", split.dataset().name());
-      tracker.setTags(dataTags);
-      writeProvenance(dir, run, seeds, split);
 
       Model model = registry.build(Kind.MODEL, cfg.model(), "$.model", seeds, Model.class);
       Sampler sampler = registry.build(Kind.SAMPLER, cfg.sampler(), "$.sampler", seeds, Sampler.class);
@@ -179,6 +173,17 @@ public final class ExperimentRunner {
         evaluators.add(registry.build(Kind.EVALUATOR, cfg.evaluators().get(i), "$.evaluators[" + i + "]", seeds,
             Evaluator.class));
       }
+      List<String> problems = org.towerlab.api.Compatibility.Parts.of(model, sampler, loss).problems();
+      if (!problems.isEmpty()) {
+        throw new UserException("Invalid combination in " + run.source() + " (run " + cfg.run() + "): "
+            + String.join(" ", problems));
+      }
+      Split split = split(cfg, run, seeds);
+      Map<String, String> dataTags = new LinkedHashMap<>();
+      dataTags.put("data.hash", hash(split.dataset().files().toString()));
+      dataTags.put("data.name", split.dataset().name());
+      tracker.setTags(dataTags);
+      writeProvenance(dir, run, seeds, split);
       if (evaluators.stream().noneMatch(e -> e.appliesTo(split))) {
         throw new UserException("None of the evaluators in " + run.source() + " applies to the '" + split.protocol()
             + "' protocol. Add {type: " + (split.pointwise() ? "pointwise" : "topk") + "} to evaluators.");
@@ -295,29 +300,48 @@ public final class ExperimentRunner {
     return Plots.recallAtK(title + ": test Recall@K", byRun, dir.resolve("plots").resolve("recall-at-k.png"));
   }
 
+  /**
+   * The run's split, from the cache when an earlier run loaded the same data (and split it with the
+   * same protocol and root seed). Loading and splitting draw from a private {@link Seeds} of the
+   * run's root seed; the streams they drew are replayed into the run's {@code seeds}, so every
+   * run's provenance lists them, cached or not. A data set whose loading drew a stream (the
+   * simulator without {@code seed:} draws {@code data.simulator}) is cached per root seed: a grid
+   * over {@code seed} gets a freshly generated data set per seed.
+   */
   private Split split(ExperimentConfig cfg, LoadedRun run, Seeds seeds) {
     JsonNode dataNode = run.effective().get("data");
     String dataKey = ((ObjectNode) dataNode.deepCopy()).without("protocol").toString();
-    Dataset data = datasets.get(dataKey);
+    String seededKey = dataKey + "#" + cfg.seed();
+    Cached<Dataset> data = datasets.containsKey(dataKey) ? datasets.get(dataKey) : datasets.get(seededKey);
     if (data == null) {
-      DataSource source = registry.build(Kind.DATA, cfg.data(), "$.data", seeds, DataSource.class);
+      Seeds loadSeeds = new Seeds(cfg.seed());
+      DataSource source = registry.build(Kind.DATA, cfg.data(), "$.data", loadSeeds, DataSource.class);
       long t = System.nanoTime();
-      data = source.load();
-      console.printf(Locale.ROOT, "loaded %s: %,d queries, %,d items, %,d interactions (%.1fs)%n", data.name(),
-          data.numQueries(), data.numItems(), data.log().size(), (System.nanoTime() - t) / 1e9);
-      datasets.put(dataKey, data);
+      Dataset loaded = source.load();
+      console.printf(Locale.ROOT, "loaded %s: %,d queries, %,d items, %,d interactions (%.1fs)%n", loaded.name(),
+          loaded.numQueries(), loaded.numItems(), loaded.log().size(), (System.nanoTime() - t) / 1e9);
+      data = new Cached<>(loaded, loadSeeds.derived().keySet());
+      datasets.put(data.streams().isEmpty() ? dataKey : seededKey, data);
     }
+    data.streams().forEach(seeds::seed);
     String splitKey = dataNode + "#" + cfg.seed();
-    Split split = splits.get(splitKey);
+    Cached<Split> split = splits.get(splitKey);
     if (split == null) {
-      Protocol protocol = registry.build(Kind.PROTOCOL, cfg.data().protocol(), "$.data.protocol", seeds, Protocol.class);
-      split = protocol.split(data, seeds);
-      console.printf(Locale.ROOT, "protocol %s: train %,d, valid %,d, test %,d%n", split.protocol(),
-          split.train().size(), split.valid().size(), split.test().size());
+      Seeds splitSeeds = new Seeds(cfg.seed());
+      Protocol protocol = registry.build(Kind.PROTOCOL, cfg.data().protocol(), "$.data.protocol", splitSeeds,
+          Protocol.class);
+      Split s = protocol.split(data.value(), splitSeeds);
+      console.printf(Locale.ROOT, "protocol %s: train %,d, valid %,d, test %,d%n", s.protocol(),
+          s.train().size(), s.valid().size(), s.test().size());
+      split = new Cached<>(s, splitSeeds.derived().keySet());
       splits.put(splitKey, split);
     }
-    return split;
+    split.streams().forEach(seeds::seed);
+    return split.value();
   }
+
+  /** A cached data set or split and the seed streams drawn to make it. */
+  private record Cached<T>(T value, java.util.Set<String> streams) {}
 
   private Tracker tracker(ExperimentConfig cfg, Seeds seeds) {
     ComponentConfig.Tracker tc = cfg.tracking();

@@ -80,7 +80,8 @@ public final class PlainTrainer implements TrainingStrategy {
     boolean minimize = monitor.startsWith("logloss");
     try (NDManager stateManager = manager.newSubManager();
         TowerScorer scorer = new TowerScorer(model, batches, split.dataset().numItems(), manager)) {
-      AdamW adam = new AdamW(params, stateManager, config.learningRate(), config.weightDecay(), config.clipNorm());
+      AdamW adam = new AdamW(ctx.params().trainable(), stateManager, config.learningRate(), config.weightDecay(),
+          config.clipNorm());
       TrainingSamplerContext samplerCtx = new TrainingSamplerContext(split, scorer, manager);
       InteractionLog train = split.train();
       int n = train.size();
@@ -366,7 +367,7 @@ public final class PlainTrainer implements TrainingStrategy {
         c.couple(po, qo, labels, fwd);
       }
       LossInput in = new LossInput(scores, negatives, negMask, scoreLogq, negLogq, labels, weights,
-          null, null, null, null);
+          null, null, null, null, qo, po);
       NDArray total = ctx.loss().compute(in, fwd);
       for (Map.Entry<String, NDArray> e : fwd.auxLosses().entrySet()) {
         total = total.add(e.getValue());

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param listScores scores of each query's candidate list {@code [B, L]} (ARF, RankFlow), or null
  * @param listLabels graded labels of the list {@code [B, L]}, or {@code null}
  * @param listMask 1 where a list slot is filled {@code [B, L]}, or {@code null}
+ * @param queryOutput the query tower's output for the B rows, for losses that score several heads
+ *     or tasks themselves (MVKE's per-task experts, GNOLR's objectives), or {@code null}
+ * @param itemOutput the item tower's output for the B logged items (row-aligned), or {@code null}
  */
 public record LossInput(
     NDArray scores,
@@ -33,10 +36,20 @@ public record LossInput(
     NDArray teacher,
     NDArray listScores,
     NDArray listLabels,
-    NDArray listMask) {
+    NDArray listMask,
+    org.towerlab.api.model.TowerOutput queryOutput,
+    org.towerlab.api.model.TowerOutput itemOutput) {
 
   public LossInput {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  /** Without tower outputs (losses that only read scores). */
+  public LossInput(NDArray scores, NDArray negatives, NDArray negativeMask, NDArray scoreLogQ, NDArray negativeLogQ,
+      Map<String, NDArray> labels, NDArray weights, NDArray teacher, NDArray listScores, NDArray listLabels,
+      NDArray listMask) {
+    this(scores, negatives, negativeMask, scoreLogQ, negativeLogQ, labels, weights, teacher, listScores, listLabels,
+        listMask, null, null);
   }
 
   /** The named label; throws naming the available labels when absent. */

@@ -12,7 +12,9 @@ package org.towerlab.api.sampling;
  *
  * @param inBatch whether the other rows' positives are negatives
  * @param inBatchLogQ log sampling probability of each row's positive as a candidate {@code [B]}
- *     (frequency estimate), or {@code null} for no correction
+ *     (its frequency for in-batch sampling; its probability under the sampler's distribution for
+ *     corpus samplers, so that the logQ correction also applies to the positive's logit), or
+ *     {@code null} for no correction
  * @param shared shared negative ids {@code [M]} (may be empty)
  * @param sharedLogQ their log sampling probabilities {@code [M]}, or {@code null}
  * @param perQuery per-query negative ids {@code [B][K]}, or {@code null}

@@ -71,6 +71,12 @@ public final class CorpusSampler implements Sampler {
   public Negatives sample(SampleRequest request, SamplerContext ctx) {
     build(ctx);
     SplittableRandom rng = request.rng();
+    // log q of each row's positive under the same distribution, so that the correction applies to
+    // every candidate of the softmax (the positive too), as in sampled softmax (Jean et al. 2015)
+    float[] posLogQ = new float[request.batchSize()];
+    for (int i = 0; i < posLogQ.length; i++) {
+      posLogQ[i] = logQ[(int) request.positives()[i]];
+    }
     if (shared) {
       long[] ids = new long[numNegatives];
       float[] lq = new float[numNegatives];
@@ -79,7 +85,7 @@ public final class CorpusSampler implements Sampler {
         ids[j] = item;
         lq[j] = logQ[item];
       }
-      return new Negatives(false, null, ids, lq, null, null, null);
+      return new Negatives(false, posLogQ, ids, lq, null, null, null);
     }
     int b = request.batchSize();
     long[][] ids = new long[b][numNegatives];
@@ -91,6 +97,6 @@ public final class CorpusSampler implements Sampler {
         lq[r][j] = logQ[item];
       }
     }
-    return new Negatives(false, null, null, null, ids, lq, null);
+    return new Negatives(false, posLogQ, null, null, ids, lq, null);
   }
 }

@@ -40,22 +40,29 @@ import org.towerlab.registry.Registry;
 import org.towerlab.registry.config.ConfigLoader;
 import org.towerlab.registry.config.LoadedRun;
 import org.towerlab.trainers.ExperimentRunner;
+import org.towerlab.tracking.mlflow.MlflowCredentials;
+import org.towerlab.tracking.mlflow.MlflowSync;
 
 /**
  * The {@code towerlab} command line.
  *
  * <p>Exit codes: 0 success; 1 internal error (a bug: the stack trace is printed with
- * {@code --debug}); 2 user error (bad config, bad arguments, unknown component), reported as one
- * paragraph on stderr without a stack trace.
+ * {@code --debug}); 2 user error (bad config, bad arguments, unknown component, changed data on
+ * {@code reproduce}), reported as one paragraph on stderr without a stack trace; 3 the command ran
+ * but its outcome is not clean ({@code reproduce}: metrics differ; {@code mlflow sync}: some runs
+ * failed and are left for the next sync).
  */
 @Command(name = "towerlab", mixinStandardHelpOptions = true, versionProvider = Towerlab.Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Two-tower retrieval and pre-ranking experiments: run, validate and inspect configs.",
     subcommands = {Towerlab.Run.class, Towerlab.Validate.class, Towerlab.Components.class,
-        Towerlab.Config.class, CommandLine.HelpCommand.class})
+        Towerlab.Config.class, Towerlab.Reproduce.class, Towerlab.Mlflow.class, Towerlab.BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Towerlab implements Callable<Integer> {
   /** Exit code of user errors (also picocli's usage-error code). */
   public static final int USER_ERROR = 2;
+  /** Exit code of a command that ran but whose check failed (metrics differ, runs not synced). */
+  public static final int NOT_CLEAN = 3;
 
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debugOption;
@@ -297,6 +304,114 @@ public final class Towerlab implements Callable<Integer> {
         }
         parent.out.print(parent.registry().toYaml(runs.get(i).effective()));
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "reproduce", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = {"Rerun a finished run from its effective-config.yaml and provenance.json and diff the metrics.",
+          "Refuses (exit 2) when the data files' hashes differ from the recorded ones; exit 3 when metrics differ."})
+  static final class Reproduce implements Callable<Integer> {
+    @ParentCommand Towerlab parent;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory runs/<experiment>/<run-id>.")
+    Path runDir;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/reproduce",
+        description = "Run store for the rerun (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Override
+    public Integer call() {
+      Reproduction.Result r = new Reproduction(parent.registry(), parent.out).reproduce(runDir, outDir);
+      return r.identical() ? 0 : NOT_CLEAN;
+    }
+  }
+
+  @Command(name = "mlflow", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "MLflow utilities (see docs/tracking.md).", subcommands = {MlflowSyncCommand.class})
+  static final class Mlflow implements Callable<Integer> {
+    @ParentCommand Towerlab parent;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** No subcommand: print the usage and fail. */
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(parent.err);
+      return USER_ERROR;
+    }
+  }
+
+  @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = {"Push local runs that are not (fully) on an MLflow server; idempotent.",
+          "Credentials: MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN.",
+          "Exit 3 when some runs failed to sync (they are left for the next sync)."})
+  static final class MlflowSyncCommand implements Callable<Integer> {
+    @ParentCommand Mlflow mlflow;
+
+    @Parameters(arity = "0..*", paramLabel = "RUN_DIR",
+        description = "Run directories, experiment directories or a runs root (default: --runs).")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
+        description = "Run store synced when no RUN_DIR is given (default: ${DEFAULT-VALUE}).")
+    Path runsRoot;
+
+    @Option(names = "--uri", paramLabel = "URI", description = "MLflow server (default: env MLFLOW_TRACKING_URI).")
+    String uri;
+
+    @Option(names = "--insecure-tls", description = "Skip TLS certificate checks (self-signed test servers only).")
+    boolean insecureTls;
+
+    @Override
+    public Integer call() {
+      Towerlab t = mlflow.parent;
+      String server = uri != null && !uri.isBlank() ? uri.strip() : t.env.get("MLFLOW_TRACKING_URI");
+      if (server == null || server.isBlank()) {
+        throw new UserException("towerlab mlflow sync needs an MLflow server: set MLFLOW_TRACKING_URI (for example"
+            + " http://127.0.0.1:5000) or pass --uri.");
+      }
+      if (!server.startsWith("http://") && !server.startsWith("https://")) {
+        throw new UserException("towerlab mlflow sync: the MLflow server '" + server + "' (from "
+            + (uri != null && !uri.isBlank() ? "--uri" : "MLFLOW_TRACKING_URI") + ") must be an http:// or https:// URL;"
+            + " the Java client has no local file store.");
+      }
+      List<Path> targets = paths.isEmpty() ? List.of(runsRoot) : paths;
+      MlflowSync.Summary summary = MlflowSync.sync(targets, server, MlflowCredentials.fromEnv(t.env), insecureTls);
+      for (MlflowSync.RunResult r : summary.runs()) {
+        if (r.error() != null) {
+          t.out.printf(java.util.Locale.ROOT, "%-10s %s: %s%n", r.action(), r.runDir(), r.error());
+        } else {
+          t.out.printf(java.util.Locale.ROOT, "%-10s %s -> %s (sent %d params, %d metric points, %d tags,"
+              + " %d artifacts)%n", r.action(), r.runDir(), r.mlflowRunId(), r.params(), r.metrics(), r.tags(),
+              r.artifacts());
+        }
+      }
+      t.out.println(summary + " (" + server + ")");
+      return summary.count("failed") > 0 ? NOT_CLEAN : 0;
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = {"Benchmark training, evaluation, scoring and memory; print a Markdown table.",
+          "Not tests: training throughput, full-corpus evaluation time, scoring GFLOP/s against the",
+          "machine's matmul GFLOP/s, RSS growth over 20 epochs. The table is for docs/benchmarks.md.",
+          "Uses the whole CPU for a long time: run it on an otherwise idle machine."})
+  static final class BenchCommand implements Callable<Integer> {
+    @ParentCommand Towerlab parent;
+
+    @Option(names = "--what", paramLabel = "PART", defaultValue = "all",
+        description = "train, eval, scoring, memory or all (default: ${DEFAULT-VALUE}).")
+    String what;
+
+    @Option(names = "--quick", description = "Shrink every benchmark to a smoke test (numbers not for docs).")
+    boolean quick;
+
+    @Override
+    public Integer call() {
+      java.util.Set<Bench.Part> parts = Bench.parts(what);
+      String command = "towerlab bench --what " + what + (quick ? " --quick" : "");
+      new Bench(parent.registry(), parent.out, parent.err, quick).run(parts, command);
       return 0;
     }
   }

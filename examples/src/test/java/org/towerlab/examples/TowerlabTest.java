@@ -161,7 +161,63 @@ class TowerlabTest {
   @Test
   void help_listsSubcommands() {
     assertThat(run("--help")).isZero();
-    assertThat(out()).contains("run").contains("validate").contains("components").contains("config");
+    assertThat(out()).contains("run").contains("validate").contains("components").contains("config")
+        .contains("reproduce").contains("mlflow").contains("bench").contains("help");
+  }
+
+  @Test
+  void mlflow_noSubcommand_usageExitTwo() {
+    assertThat(run("mlflow")).isEqualTo(2);
+    assertThat(err()).contains("Usage: towerlab mlflow").contains("sync");
+  }
+
+  @Test
+  void mlflowSync_noUriAnywhere_exitTwoSaysHowToSetIt() {
+    assertThat(run("mlflow", "sync", "--runs", dir.toString())).isEqualTo(2);
+    assertThat(err()).contains("MLFLOW_TRACKING_URI").contains("--uri").doesNotContain("\tat ");
+  }
+
+  @Test
+  void mlflowSync_fileUri_exitTwoNamesTheUri() {
+    assertThat(run("mlflow", "sync", "--uri", "file:///tmp/mlruns", "--runs", dir.toString())).isEqualTo(2);
+    assertThat(err()).contains("'file:///tmp/mlruns' (from --uri)").contains("http://");
+  }
+
+  @Test
+  void mlflowSync_missingRunDir_exitTwo() {
+    assertThat(run("mlflow", "sync", dir.resolve("nope").toString(), "--uri", "http://127.0.0.1:1")).isEqualTo(2);
+    assertThat(err()).contains("No TowerLab run at").contains("nope");
+  }
+
+  @Test
+  void mlflowSync_serverUnreachable_runReportedFailedExitThree() throws IOException {
+    Path runDir = dir.resolve("runs/exp/run-1");
+    try (org.towerlab.tracking.local.LocalRunStore store = new org.towerlab.tracking.local.LocalRunStore(
+        new org.towerlab.tracking.local.LocalTrackerConfig(false))) {
+      store.start(new org.towerlab.api.tracking.RunSpec("exp", "run 1", "run-1", runDir, null, Map.of()));
+      store.logMetrics(Map.of("valid/recall@20", 0.25), 1);
+      store.finish("FINISHED");
+    }
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort(); // closed again: connections are refused
+    }
+    assertThat(run("mlflow", "sync", "--runs", dir.resolve("runs").toString(), "--uri", "http://127.0.0.1:" + port))
+        .isEqualTo(Towerlab.NOT_CLEAN);
+    assertThat(out()).contains("failed").contains(runDir.toString()).contains("unreachable")
+        .contains("1 runs: 0 created, 0 completed, 0 up-to-date, 1 failed");
+  }
+
+  @Test
+  void reproduceHelp_documentsOutDefault() {
+    assertThat(run("reproduce", "--help")).isZero();
+    assertThat(out()).contains("Usage: towerlab reproduce").contains("RUN_DIR").contains("runs/reproduce");
+  }
+
+  @Test
+  void bench_unknownPart_exitTwoListsParts() {
+    assertThat(run("bench", "--what", "gpu")).isEqualTo(2);
+    assertThat(err()).contains("'gpu'").contains("[train, eval, scoring, memory, all]");
   }
 
   @Test

@@ -1,0 +1,108 @@
+package org.towerlab.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.towerlab.api.UserException;
+import org.towerlab.registry.Registry;
+import org.towerlab.registry.config.ConfigLoader;
+import org.towerlab.registry.config.LoadedRun;
+
+/** The benchmark harness: the smoke run of {@code bench --quick --what train} and its small pieces. */
+class BenchTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @Test
+  void bench_quickTrain_printsThroughputTableExitZero() {
+    Towerlab cli = new Towerlab(Registry::discover, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    int code = cli.execute("bench", "--quick", "--what", "train");
+
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(text).contains("## train").contains("### Machine").contains("| cores | ")
+        .contains("| DJL / engine | DJL 0.36.0, PyTorch 2.7.1").contains("| command | `towerlab bench --what train --quick` |")
+        .contains("| benchmark | setting | result |")
+        .containsPattern("\\| training throughput \\| simulator stand-in for ML-100K \\(--quick\\), [\\d,]+ train rows;.*"
+            + "\\| epoch 1 \\(with warm-up\\): [\\d,]+ ex/s; epoch 2: [\\d,]+ ex/s \\|")
+        .containsPattern("\\| training throughput \\| simulator [\\d,]+ interactions .*; 1 epoch \\| epoch 1 \\(warmed up"
+            + " by the run above\\): [\\d,]+ ex/s \\|")
+        .doesNotContain("NaN");
+  }
+
+  @Test
+  void config_twoTowerSettings_matchQuickstartYaml() {
+    Registry registry = Registry.discover();
+    Path quickstart = Path.of("quickstart.yaml");
+    LoadedRun twoTower = new ConfigLoader(registry).loadRuns(quickstart, List.of(), Map.of()).stream()
+        .filter(r -> "two-tower".equals(r.effective().path("model").path("type").asText())).findFirst().orElseThrow();
+    JsonNode bench = registry.effective(new Bench(registry, null, null, true).config(Bench.ML100K, 3, true));
+
+    for (String section : List.of("data", "model", "sampler", "loss", "evaluators")) {
+      assertThat(bench.get(section)).as(section).isEqualTo(twoTower.effective().get(section));
+    }
+    for (String key : List.of("batch-size", "learning-rate")) {
+      assertThat(bench.path("trainer").get(key)).as(key).isEqualTo(twoTower.effective().path("trainer").get(key));
+    }
+    assertThat(bench.path("trainer").path("epochs").asInt()).isEqualTo(3);
+    assertThat(bench.path("trainer").path("patience").asInt()).isZero();
+  }
+
+  @Test
+  void parts_allAndOne_parsedCaseInsensitive() {
+    assertThat(Bench.parts("all")).isEqualTo(EnumSet.allOf(Bench.Part.class));
+    assertThat(Bench.parts("Memory")).containsExactly(Bench.Part.MEMORY);
+    assertThatThrownBy(() -> Bench.parts("cpu")).isInstanceOf(UserException.class).hasMessageContaining("'cpu'");
+  }
+
+  @Test
+  void throughput_threeEpochs_firstApartFromMeanOfRest() {
+    Map<Integer, Map<String, Double>> epochs = Map.of(
+        1, Map.of("train/examples-per-second", 1000.0),
+        2, Map.of("train/examples-per-second", 3000.0),
+        3, Map.of("train/examples-per-second", 5000.0));
+    assertThat(Bench.throughput(new java.util.TreeMap<>(epochs), "epoch 1 (with warm-up)"))
+        .isEqualTo("epoch 1 (with warm-up): 1,000 ex/s; epochs 2-3: 4,000 ex/s");
+    assertThat(Bench.throughput(Map.of(1, Map.of("train/examples-per-second", 1234.4)), "epoch 1"))
+        .isEqualTo("epoch 1: 1,234 ex/s");
+    assertThat(Bench.throughput(Map.of(), "epoch 1")).startsWith("n/a");
+  }
+
+  @Test
+  void scoringNumbers_scoringBenchOutput_parsed() {
+    String output = """
+        cores=2 maxHeap=1966MB threads=default
+        matmul [2048 x 64] x [64 x 100000] x 10: 1.310 s, 200.1 GFLOP/s
+        scoring only: 10000 x 100000 x 64 in blocks 512 x 100000: 2.50 s, 51.2 GFLOP/s (checksum 1.000)
+          scoring peak: Java heap 100 MB (sum of pool peaks), process RSS high-water 900 MB
+        end to end (topk evaluator, K=50, seen masked): 4.00 s, 32.0 GFLOP/s, 2500 queries/s; recall@50 = 0.0005
+        """;
+    Bench.ScoringNumbers n = Bench.ScoringNumbers.parse(output);
+    assertThat(n.matmulGflops()).isEqualTo(200.1);
+    assertThat(n.scoringGflops()).isEqualTo(51.2);
+    assertThat(n.endToEndSeconds()).isEqualTo(4.0);
+    assertThat(n.endToEndQueriesPerSecond()).isEqualTo(2500.0);
+    assertThat(n.fractionOfPeak()).isCloseTo(51.2 / 200.1, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Bench.ScoringNumbers.parse("garbage").scoringGflops()).isNull();
+  }
+
+  @Test
+  void residentKb_linux_positiveAndRecordedPerEpoch() {
+    Bench.EpochRecorder recorder = new Bench.EpochRecorder();
+    recorder.logMetrics(Map.of("train/loss", 1.0), 2);
+    assertThat(Bench.residentKb()).isPositive();
+    assertThat(recorder.rssKb.get(2)).isPositive();
+    assertThat(recorder.epochs.get(2)).containsEntry("train/loss", 1.0);
+  }
+}

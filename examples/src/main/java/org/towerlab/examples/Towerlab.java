@@ -224,9 +224,15 @@ public final class Towerlab implements Callable<Integer> {
       if (c.data() != null && c.data().protocol() != null) {
         build(Kind.PROTOCOL, c.data().protocol(), "$.data.protocol", seeds, Protocol.class);
       }
-      build(Kind.MODEL, c.model(), "$.model", seeds, Model.class);
-      build(Kind.SAMPLER, c.sampler(), "$.sampler", seeds, Sampler.class);
-      build(Kind.LOSS, c.loss(), "$.loss", seeds, Loss.class);
+      Model model = (Model) build(Kind.MODEL, c.model(), "$.model", seeds, Model.class);
+      Sampler sampler = (Sampler) build(Kind.SAMPLER, c.sampler(), "$.sampler", seeds, Sampler.class);
+      Loss loss = (Loss) build(Kind.LOSS, c.loss(), "$.loss", seeds, Loss.class);
+      if (model != null) {
+        List<String> problems = org.towerlab.api.Compatibility.Parts.of(model, sampler, loss).problems();
+        if (!problems.isEmpty()) {
+          throw new UserException("Invalid combination: " + String.join(" ", problems));
+        }
+      }
       build(Kind.TRAINER, c.trainer(), "$.trainer", seeds, TrainingStrategy.class);
       for (int i = 0; i < c.evaluators().size(); i++) {
         build(Kind.EVALUATOR, c.evaluators().get(i), "$.evaluators[" + i + "]", seeds, Evaluator.class);
@@ -234,9 +240,9 @@ public final class Towerlab implements Callable<Integer> {
       build(Kind.TRACKER, c.tracking(), "$.tracking", seeds, Tracker.class);
     }
 
-    private void build(Kind kind, ComponentConfig cfg, String path, Seeds seeds, Class<?> type) {
+    private Object build(Kind kind, ComponentConfig cfg, String path, Seeds seeds, Class<?> type) {
       if (cfg == null) {
-        return;
+        return null;
       }
       Object built = parent.registry().build(kind, cfg, path, seeds, type);
       if (built instanceof AutoCloseable closeable) {
@@ -246,6 +252,7 @@ public final class Towerlab implements Callable<Integer> {
           throw new IllegalStateException("closing the " + kind.label() + " built at " + path, e);
         }
       }
+      return built;
     }
   }
 

@@ -55,6 +55,12 @@ import org.towerlab.tracking.provenance.Provenance;
  * (cached across runs), splits it, builds every component, trains, evaluates on the test part and
  * writes the run directory {@code <out>/<experiment>/<run-id>/}. A grid also gets a parent run
  * directory holding the leaderboard of its children. The leaderboard is printed at the end.
+ *
+ * <p>The run id is {@code <run-slug>-<hash of the effective config>}. Without {@code resume} an
+ * existing directory gets a {@code -2}, {@code -3}, ... suffix; with {@code resume} the directory of
+ * the same effective config is reused and the trainer continues from its last checkpoint (an
+ * interrupted run restarted with the same config). A changed config (more epochs, another learning
+ * rate) is another experiment and gets another directory: resume never mixes two configs.
  */
 public final class ExperimentRunner {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -93,7 +99,7 @@ public final class ExperimentRunner {
       parent = tracker(runs.get(0).config(), new Seeds(runs.get(0).config().seed()));
       parent.start(new RunSpec(experiment, experiment + " (grid of " + runs.size() + ")", parentDir.getFileName().toString(),
           parentDir, null, Map.of("towerlab.grid", "parent", "towerlab.version", version())));
-      writeText(parentDir.resolve("config.yaml"), registry.toYaml(runs.get(0).raw()));
+      writeText(parentDir.resolve("config.yaml"), sourceText(runs.get(0)));
     }
     List<RunOutcome> outcomes = new ArrayList<>();
     try {
@@ -217,7 +223,15 @@ public final class ExperimentRunner {
         }
       }
       writeText(dir.resolve("metrics.json"), JSON.writeValueAsString(metrics));
-      tracker.logMetrics(metrics, Math.max(result.epochsRun(), 1));
+      // Final test metrics and training statistics; valid/* histories were logged per epoch (the
+      // restored best epoch's valid values are in metrics.json).
+      Map<String, Double> last = new LinkedHashMap<>();
+      metrics.forEach((k, v) -> {
+        if (!k.startsWith("valid/")) {
+          last.put(k, v);
+        }
+      });
+      tracker.logMetrics(last, Math.max(result.epochsRun(), 1));
       writeProvenance(dir, run, seeds, split);
       List<Path> plots = trainingPlots(dir, cfg.run());
       tracker.logArtifact(dir.resolve("metrics.json"), "");
@@ -244,6 +258,15 @@ public final class ExperimentRunner {
       tracker.finish("FAILED");
       tracker.close();
       throw e;
+    }
+  }
+
+  /** The grid's config file as written (the parent run records the grid, not one child). */
+  private String sourceText(LoadedRun run) {
+    try {
+      return Files.readString(run.source());
+    } catch (IOException e) {
+      return registry.toYaml(run.raw());
     }
   }
 

@@ -1,0 +1,59 @@
+package org.towerlab.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.towerlab.registry.Registry;
+
+/** {@code validate} with the real components: valid mixes pass, invalid ones are refused with the reason. */
+class CombinationTest {
+  private static final Registry REGISTRY = Registry.discover();
+
+  @TempDir Path dir;
+
+  private int validate(String yaml, ByteArrayOutputStream err) throws IOException {
+    Path file = dir.resolve("exp.yaml");
+    Files.writeString(file, yaml);
+    return new Towerlab(() -> REGISTRY, Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).execute("validate", file.toString());
+  }
+
+  private static String config(String model) {
+    return """
+        name: mix
+        data: {type: simulator}
+        sampler: {type: in-batch}
+        loss: {type: sampled-softmax}
+        model: %s
+        """.formatted(model);
+  }
+
+  @Test
+  void validate_hitTowerWithMlpPartner_refusedWithReason() throws IOException {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = validate(config("{type: two-tower, query-tower: {type: hit}, item-tower: {type: mlp}}"), err);
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid combination")
+        .contains("use {type: hit} for both").doesNotContain("\tat ");
+  }
+
+  @Test
+  void validate_paperTowersWithBaselineParts_accepted() throws IOException {
+    for (String model : new String[] {
+        "{type: two-tower, query-tower: {type: hit}, item-tower: {type: hit}, interaction: {type: max-sim}}",
+        "{type: two-tower, query-tower: {type: hit}, item-tower: {type: hit}, interaction: {type: cosine}}",
+        "{type: two-tower, query-tower: {type: dat}, item-tower: {type: dat}, interaction: {type: dot}}",
+        "{type: two-tower, query-tower: {type: mlp}, item-tower: {type: mlp}, interaction: {type: max-sim}}"}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      assertThat(validate(config(model), err)).as(model + ": " + err).isZero();
+    }
+  }
+}

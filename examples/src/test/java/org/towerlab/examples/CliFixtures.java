@@ -24,7 +24,7 @@ final class CliFixtures {
         return "stub " + type.getSimpleName();
       }
       if (m.isDefault()) {
-        return null;
+        return m.getReturnType() == boolean.class ? Boolean.FALSE : null;
       }
       throw new UnsupportedOperationException(m.getName());
     }));

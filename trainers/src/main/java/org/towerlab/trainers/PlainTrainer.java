@@ -32,6 +32,7 @@ import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.Model;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Tensors;
+import org.towerlab.api.random.Seeds;
 import org.towerlab.api.sampling.InBatchMiner;
 import org.towerlab.api.sampling.Negatives;
 import org.towerlab.api.sampling.SampleRequest;
@@ -127,7 +128,7 @@ public final class PlainTrainer implements TrainingStrategy {
         if (config.patience() > 0 && bad >= config.patience()) {
           break;
         }
-        int[] order = permutation(n, new SplittableRandom(shuffleBase ^ (0x9E3779B97F4A7C15L * (epoch + 1))));
+        int[] order = Seeds.permutation(n, new SplittableRandom(shuffleBase ^ (0x9E3779B97F4A7C15L * (epoch + 1))));
         Progress progress = new Progress(console, String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()), n);
         double lossSum = 0;
         int lossCount = 0;
@@ -140,7 +141,7 @@ public final class PlainTrainer implements TrainingStrategy {
           }
           int[] rows = java.util.Arrays.copyOfRange(order, start, end);
           double[] out = step(ctx, model, batches, samplerCtx, train, rows, epoch, step,
-              new SplittableRandom(samplerBase ^ mix(step)), new SplittableRandom(noiseBase ^ mix(step)), manager, auxSums);
+              new SplittableRandom(samplerBase ^ Seeds.mix(step)), new SplittableRandom(noiseBase ^ Seeds.mix(step)), manager, auxSums);
           adam.step();
           scorer.invalidateQueries();
           lossSum += out[0];
@@ -396,26 +397,6 @@ public final class PlainTrainer implements TrainingStrategy {
       offset += w;
     }
     return out;
-  }
-
-  static int[] permutation(int n, SplittableRandom rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-
-  static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   private static void writeBest(Path dir, Map<String, float[]> weights) {

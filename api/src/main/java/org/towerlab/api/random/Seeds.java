@@ -53,7 +53,23 @@ public final class Seeds {
     }
   }
 
-  private static long mix(long z) {
+  /** A uniformly random permutation of {@code 0 .. n-1} (Fisher-Yates) drawn from {@code rng}. */
+  public static int[] permutation(int n, SplittableRandom rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  /** SplitMix64's finalizer: a well-mixed 64-bit function of {@code z} (for per-step seeds). */
+  public static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);

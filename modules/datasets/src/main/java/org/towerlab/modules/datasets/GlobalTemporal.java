@@ -31,11 +31,7 @@ public final class GlobalTemporal implements Protocol {
     InteractionLog log = data.log();
     String label = ProtocolSupport.label(log, config.label(), name());
     float[] positive = ProtocolSupport.positives(log, label, config.minRating());
-    boolean[] keep = ProtocolSupport.shown(log);
-    for (int r = 0; r < keep.length; r++) {
-      keep[r] &= positive[r] > 0;
-    }
-    int[] rows = ProtocolSupport.kCore(data, ProtocolSupport.rows(keep), positive, config.kCore());
+    int[] rows = ProtocolSupport.positiveRows(data, positive, config.kCore());
     long[] ts = new long[rows.length];
     for (int k = 0; k < rows.length; k++) {
       ts[k] = log.timestamps()[rows[k]];

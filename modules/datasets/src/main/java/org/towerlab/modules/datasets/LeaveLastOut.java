@@ -29,11 +29,7 @@ public final class LeaveLastOut implements Protocol {
     InteractionLog log = data.log();
     String label = ProtocolSupport.label(log, config.label(), name());
     float[] positive = ProtocolSupport.positives(log, label, config.minRating());
-    boolean[] keep = ProtocolSupport.shown(log);
-    for (int r = 0; r < keep.length; r++) {
-      keep[r] &= positive[r] > 0;
-    }
-    int[] rows = ProtocolSupport.kCore(data, ProtocolSupport.rows(keep), positive, config.kCore());
+    int[] rows = ProtocolSupport.positiveRows(data, positive, config.kCore());
     int[] train = new int[rows.length];
     int[] valid = new int[data.numQueries()];
     int[] test = new int[data.numQueries()];

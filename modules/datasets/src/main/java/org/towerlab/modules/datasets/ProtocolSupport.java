@@ -50,6 +50,15 @@ final class ProtocolSupport {
   }
 
   /** Rows that were shown (all rows when the log has no exposure column). */
+  /** Rows that were shown and are positives, after k-core filtering (the retrieval protocols' input). */
+  static int[] positiveRows(Dataset data, float[] positive, int kCore) {
+    boolean[] keep = shown(data.log());
+    for (int r = 0; r < keep.length; r++) {
+      keep[r] &= positive[r] > 0;
+    }
+    return kCore(data, rows(keep), positive, kCore);
+  }
+
   static boolean[] shown(InteractionLog log) {
     boolean[] out = new boolean[log.size()];
     if (log.exposed() == null) {

@@ -79,7 +79,7 @@ public final class Simulator implements DataSource {
         itemLatent[i * l + d] = catCentroid[category[i]][d] + 0.5 * worldRng.nextGaussian() / Math.sqrt(l);
       }
     }
-    int[] order = permutation(worldRng, ni);
+    int[] order = Seeds.permutation(ni, worldRng);
     double[] popularity = new double[ni];
     for (int r = 0; r < ni; r++) {
       popularity[order[r]] = 1.0 / (r + 1);
@@ -219,19 +219,6 @@ public final class Simulator implements DataSource {
     return out;
   }
 
-  private static int[] permutation(SplittableRandom rng, int n) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
 
   /** The simulator's ground truth: relevance from the latent vectors, propensity from the policy. */
   public static final class Truth implements GroundTruth {

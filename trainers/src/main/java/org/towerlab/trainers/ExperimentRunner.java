@@ -207,7 +207,7 @@ public final class ExperimentRunner {
         }
         result = strategy.train(new TrainContext(model, sampler, loss, split, evaluators, seeds, tracker, dir, resume,
             params, manager));
-        try (Scorer scorer = model.trainable()
+        try (Scorer scorer = result.scorer() != null ? result.scorer() : model.trainable()
             ? new TowerScorer(model, new FeatureBatches(split), split.dataset().numItems(), manager)
             : model.fixedScorer(split)) {
           Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, manager);

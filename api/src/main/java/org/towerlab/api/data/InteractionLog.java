@@ -9,7 +9,8 @@ import java.util.Set;
  * {@code items()[r]} at {@code timestamps()[r]}, with any number of named labels (rating, click,
  * like, semantic relevance, ...). Optional columns ({@code null} when the source has none): the
  * exposure flag (false = shown but not interacted with, used as a real negative), the display
- * position, and the logging policy's propensity of showing the item.
+ * position, the logging policy's propensity of showing the item, and a request id grouping the rows
+ * shown together (one candidate list: ARF, RankFlow and other list-wise methods).
  *
  * <p>Immutable by convention: the arrays are shared, never written after construction.
  */
@@ -21,9 +22,16 @@ public final class InteractionLog {
   private final boolean[] exposed;
   private final int[] positions;
   private final float[] propensities;
+  private final long[] requests;
 
   public InteractionLog(int[] queries, int[] items, long[] timestamps, Map<String, float[]> labels,
       boolean[] exposed, int[] positions, float[] propensities) {
+    this(queries, items, timestamps, labels, exposed, positions, propensities, null);
+  }
+
+  /** With a request id per row ({@code null} when rows are not grouped into lists). */
+  public InteractionLog(int[] queries, int[] items, long[] timestamps, Map<String, float[]> labels,
+      boolean[] exposed, int[] positions, float[] propensities, long[] requests) {
     int n = queries.length;
     if (items.length != n || timestamps.length != n) {
       throw new IllegalArgumentException("interaction columns differ in length: queries " + n
@@ -35,7 +43,7 @@ public final class InteractionLog {
       }
     }
     if ((exposed != null && exposed.length != n) || (positions != null && positions.length != n)
-        || (propensities != null && propensities.length != n)) {
+        || (propensities != null && propensities.length != n) || (requests != null && requests.length != n)) {
       throw new IllegalArgumentException("an optional interaction column differs in length from " + n);
     }
     this.queries = queries;
@@ -45,6 +53,7 @@ public final class InteractionLog {
     this.exposed = exposed;
     this.positions = positions;
     this.propensities = propensities;
+    this.requests = requests;
   }
 
   public int size() {
@@ -99,6 +108,11 @@ public final class InteractionLog {
     return propensities;
   }
 
+  /** Request ids (rows shown together share one), or {@code null}. */
+  public long[] requests() {
+    return requests;
+  }
+
   /** The rows at {@code rows}, in that order, as a new log sharing nothing with this one. */
   public InteractionLog select(int[] rows) {
     int[] q = new int[rows.length];
@@ -111,6 +125,7 @@ public final class InteractionLog {
     boolean[] ex = exposed == null ? null : new boolean[rows.length];
     int[] pos = positions == null ? null : new int[rows.length];
     float[] pr = propensities == null ? null : new float[rows.length];
+    long[] rq = requests == null ? null : new long[rows.length];
     for (int i = 0; i < rows.length; i++) {
       int r = rows[i];
       q[i] = queries[r];
@@ -128,7 +143,10 @@ public final class InteractionLog {
       if (pr != null) {
         pr[i] = propensities[r];
       }
+      if (rq != null) {
+        rq[i] = requests[r];
+      }
     }
-    return new InteractionLog(q, it, ts, lab, ex, pos, pr);
+    return new InteractionLog(q, it, ts, lab, ex, pos, pr, rq);
   }
 }

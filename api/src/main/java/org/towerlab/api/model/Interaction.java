@@ -32,4 +32,12 @@ public interface Interaction {
 
   /** Floating-point operations to score one (query, item) pair from cached tower outputs of width d. */
   long flopsPerPair(long dim);
+
+  /**
+   * Floating-point operations per pair given the actual outputs (heads, layers): override when the
+   * cost depends on more than the width (MaxSim's H x H products, per-layer scores, attention).
+   */
+  default long flopsPerPair(TowerOutput queries, TowerOutput items) {
+    return flopsPerPair(items.dim());
+  }
 }

@@ -91,7 +91,12 @@ final class GridSummary {
       double[] wP = new double[methods.size() - 1];
       Test[] raw = new Test[methods.size() - 1];
       for (int i = 1; i < methods.size(); i++) {
-        PairedSample s = pooled(base, methods.get(i), metric);
+        PairedSample s;
+        try {
+          s = pooled(base, methods.get(i), metric);
+        } catch (IllegalArgumentException e) { // the same (seed, query) twice: not a seed grid
+          s = new PairedSample(new long[0], new double[0], new double[0], 0);
+        }
         if (s.size() < 2) {
           tP[i - 1] = Double.NaN;
           wP[i - 1] = Double.NaN;

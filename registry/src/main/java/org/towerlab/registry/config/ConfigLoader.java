@@ -380,6 +380,10 @@ public final class ConfigLoader {
       src.injected().putIfAbsent(pathOf(segments(e.getKey(), "grid entry '" + e.getKey() + "'", src)),
           "grid entry '" + e.getKey() + "'");
     }
+    List<List<String>> axisLabels = new ArrayList<>();
+    for (int k = 0; k < paths.size(); k++) {
+      axisLabels.add(paths.get(k).equals(VARIANT) ? List.of() : distinctLabels(values.get(k)));
+    }
     String base = root.hasNonNull("run") ? root.get("run").asText()
         : root.hasNonNull("name") ? root.get("name").asText() : "default";
     List<Child> children = new ArrayList<>();
@@ -395,7 +399,7 @@ public final class ConfigLoader {
           labels.add(VARIANT + "=" + applyVariant(child, v, idx[k], src));
         } else {
           set(child, segments(path, "grid entry '" + path + "'", src), v.deepCopy(), "grid entry '" + path + "'", src);
-          labels.add(path + "=" + label(v));
+          labels.add(path + "=" + axisLabels.get(k).get(idx[k]));
         }
         gridValues.put(path, toJava(v));
       }
@@ -436,6 +440,24 @@ public final class ConfigLoader {
       set(child, segs, e.getValue().deepCopy(), origin, src);
     }
     return name;
+  }
+
+  /**
+   * Labels of one axis's values; values that would print alike (two {@code two-tower} models
+   * with different towers) get {@code #1}, {@code #2}, ... so that every child has its own name.
+   */
+  private static List<String> distinctLabels(ArrayNode values) {
+    List<String> labels = new ArrayList<>();
+    for (JsonNode v : values) {
+      labels.add(label(v));
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < labels.size(); i++) {
+      String l = labels.get(i);
+      boolean repeated = java.util.Collections.frequency(labels, l) > 1;
+      out.add(repeated ? l + "#" + (labels.subList(0, i).stream().filter(l::equals).count() + 1) : l);
+    }
+    return out;
   }
 
   private static String label(JsonNode v) {

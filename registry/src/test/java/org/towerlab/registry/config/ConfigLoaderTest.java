@@ -197,6 +197,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void grid_valuesWithTheSameType_getDistinctNames() throws IOException {
+    List<LoadedRun> runs = load(BASE + "grid: {sampler: [{type: mixed, negatives: 2}, {type: mixed, negatives: 4}]}\n");
+    assertThat(runs).extracting(r -> r.config().run())
+        .containsExactly("toy-exp[sampler=mixed#1]", "toy-exp[sampler=mixed#2]");
+  }
+
+  @Test
   void grid_variantNotAMapping_userException() {
     assertThatThrownBy(() -> load(BASE + "grid: {variant: [3]}\n"))
         .isInstanceOf(UserException.class)

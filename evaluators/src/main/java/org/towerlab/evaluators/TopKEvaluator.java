@@ -123,6 +123,9 @@ public final class TopKEvaluator implements Evaluator {
       for (int from = 0; from < numItems; from += itemBlock) {
         int to = Math.min(from + itemBlock, numItems);
         int width = to - from;
+        if (offerCandidates(scorer, qids, from, to, maxK, seen, heap, ctx.manager())) {
+          continue;
+        }
         float[] scores = scoreBlock(scorer, qids, from, to, ctx.manager()); // [rows * width]
         for (int r = 0; r < rows; r++) {
           int[] s = seen == null ? QueryItems.EMPTY : seen[(int) qids[r]];
@@ -208,6 +211,89 @@ public final class TopKEvaluator implements Evaluator {
         }
       }
     }
+  }
+
+  /**
+   * The fast path: selects each row's candidates on the engine ({@code topK} of
+   * {@code maxK + seen-in-block + 1} per row) and copies only those out, instead of the whole
+   * {@code rows x width} block. Exact: a row's candidates contain every item of the block that can
+   * enter its top {@code maxK} unless the {@code maxK}-th kept score equals the smallest candidate
+   * score (a tie that may continue outside the candidates) or a score is NaN; then this returns
+   * {@code false} before offering anything and the caller scores the block the slow way.
+   */
+  private static boolean offerCandidates(Scorer scorer, long[] qids, int from, int to, int maxK, int[][] seen,
+      TopKHeap heap, NDManager parent) {
+    int width = to - from;
+    int rows = qids.length;
+    int[] seenIn = new int[rows];
+    int maxSeen = 0;
+    for (int r = 0; r < rows; r++) {
+      int[] s = seen == null ? QueryItems.EMPTY : seen[(int) qids[r]];
+      seenIn[r] = lowerBound(s, to) - lowerBound(s, from);
+      maxSeen = Math.max(maxSeen, seenIn[r]);
+    }
+    int c = maxK + maxSeen + 1;
+    if (c >= width) {
+      return false; // the block is small: copying it whole costs no more
+    }
+    float[] values;
+    long[] indices;
+    try (NDManager block = parent.newSubManager()) {
+      NDArray scores = scorer.scoreBlock(qids, from, to, block); // [rows, width]
+      Shape expected = new Shape(rows, width);
+      if (!scores.getShape().equals(expected)) {
+        throw new IllegalStateException("scorer returned a block of shape " + scores.getShape()
+            + " for " + rows + " queries x items [" + from + ", " + to + "), expected " + expected);
+      }
+      ai.djl.ndarray.NDList top = scores.topK(c, 1, true, true); // values [rows, c], indices [rows, c]
+      values = top.get(0).toFloatArray();
+      indices = top.get(1).toLongArray();
+    }
+    for (int r = 0; r < rows; r++) {
+      int[] s = seen == null ? QueryItems.EMPTY : seen[(int) qids[r]];
+      int kept = 0;
+      float kth = Float.NaN;
+      for (int j = 0; j < c; j++) {
+        float v = values[r * c + j];
+        if (Float.isNaN(v)) {
+          return false;
+        }
+        int item = from + (int) indices[r * c + j];
+        if (Arrays.binarySearch(s, item) >= 0) {
+          continue;
+        }
+        if (++kept == maxK) {
+          kth = v;
+        }
+      }
+      if (kept < maxK || kth == values[r * c + c - 1]) {
+        return false;
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      int[] s = seen == null ? QueryItems.EMPTY : seen[(int) qids[r]];
+      for (int j = 0; j < c; j++) {
+        int item = from + (int) indices[r * c + j];
+        if (Arrays.binarySearch(s, item) < 0) {
+          heap.offer(r, values[r * c + j], item);
+        }
+      }
+    }
+    return true;
+  }
+
+  private static int lowerBound(int[] sorted, int value) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < value) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** Scores one block on its own sub-manager and copies it out with one transfer. */

@@ -194,6 +194,47 @@ class TopKEvaluatorTest {
   }
 
   @Test
+  void evaluate_engineCandidatePath_identicalToCopyingWholeBlocks() {
+    // 400 items and K <= 10: with item-block 0 the evaluator selects candidates on the engine
+    // (topK), with item-block 1 it copies every score; ties (coarse values) force the fallback.
+    for (int levels : new int[] {0, 6}) {
+      SplittableRandom rnd = new SplittableRandom(11 + levels);
+      int nq = 30;
+      int ni = 400;
+      float[][] scores = new float[nq][ni];
+      for (float[] row : scores) {
+        for (int i = 0; i < ni; i++) {
+          row[i] = levels == 0 ? (float) rnd.nextDouble() : rnd.nextInt(levels) / (float) levels;
+        }
+      }
+      List<int[]> trainRows = new ArrayList<>();
+      List<int[]> testRows = new ArrayList<>();
+      for (int q = 0; q < nq; q++) {
+        for (int i = 0; i < ni; i++) {
+          double u = rnd.nextDouble();
+          if (u < 0.05) {
+            trainRows.add(new int[] {q, i});
+          } else if (u < 0.08) {
+            testRows.add(new int[] {q, i});
+          }
+        }
+      }
+      InteractionLog train = Fixtures.log(trainRows.toArray(new int[0][]), null);
+      InteractionLog test = Fixtures.log(testRows.toArray(new int[0][]), null);
+      Split split = Fixtures.split(nq, ni, train, test, Map.of(), false);
+      List<Integer> ks = List.of(1, 5, 10);
+      Evaluation fast = new TopKEvaluator(config(ks, 8, 0, null)).evaluate(
+          new EvalContext(split, "test", test, train, new MatrixScorer(scores), manager));
+      Evaluation slow = new TopKEvaluator(config(ks, 8, 1, null)).evaluate(
+          new EvalContext(split, "test", test, train, new MatrixScorer(scores), manager));
+      assertThat(fast.metrics()).as("levels %d", levels).isEqualTo(slow.metrics());
+      for (String key : slow.perQuery().keySet()) {
+        assertThat(fast.perQuery().get(key)).as("%s, levels %d", key, levels).containsExactly(slow.perQuery().get(key));
+      }
+    }
+  }
+
+  @Test
   void evaluate_anyBlockSizes_identicalResultsMatchingFullSortReference() {
     SplittableRandom rnd = new SplittableRandom(7);
     int nq = 37;

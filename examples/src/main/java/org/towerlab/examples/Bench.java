@@ -476,7 +476,7 @@ final class Bench {
   record ScoringNumbers(Double matmulGflops, Double scoringGflops, Double endToEndSeconds,
       Double endToEndQueriesPerSecond) {
     private static final Pattern MATMUL = Pattern.compile("^matmul .*?([0-9.]+) GFLOP/s", Pattern.MULTILINE);
-    private static final Pattern SCORING = Pattern.compile("^scoring only: .*?([0-9.]+) GFLOP/s", Pattern.MULTILINE);
+    private static final Pattern SCORING = Pattern.compile("^scoring \\(matmul[^:]*: .*?([0-9.]+) GFLOP/s", Pattern.MULTILINE);
     private static final Pattern END = Pattern.compile(
         "^end to end .*?: ([0-9.]+) s, [0-9.]+ GFLOP/s, ([0-9.]+) queries/s", Pattern.MULTILINE);
 

@@ -84,7 +84,7 @@ class BenchTest {
     String output = """
         cores=2 maxHeap=1966MB threads=default
         matmul [2048 x 64] x [64 x 100000] x 10: 1.310 s, 200.1 GFLOP/s
-        scoring only: 10000 x 100000 x 64 in blocks 512 x 100000: 2.50 s, 51.2 GFLOP/s (checksum 1.000)
+        scoring (matmul + on-engine top-51 per block): 10000 x 100000 x 64 in blocks 512 x 100000: 2.50 s, 51.2 GFLOP/s (checksum 1.000)
           scoring peak: Java heap 100 MB (sum of pool peaks), process RSS high-water 900 MB
         end to end (topk evaluator, K=50, seen masked): 4.00 s, 32.0 GFLOP/s, 2500 queries/s; recall@50 = 0.0005
         """;

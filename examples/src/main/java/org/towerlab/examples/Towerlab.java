@@ -56,7 +56,7 @@ import org.towerlab.tracking.mlflow.MlflowSync;
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Two-tower retrieval and pre-ranking experiments: run, validate and inspect configs.",
     subcommands = {Towerlab.Run.class, Towerlab.Validate.class, Towerlab.Components.class,
-        Towerlab.Config.class, Towerlab.Reproduce.class, Towerlab.Mlflow.class, Towerlab.BenchCommand.class,
+        Towerlab.Config.class, Towerlab.Reproduce.class, Towerlab.Summarize.class, Towerlab.Mlflow.class, Towerlab.BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Towerlab implements Callable<Integer> {
   /** Exit code of user errors (also picocli's usage-error code). */
@@ -311,6 +311,27 @@ public final class Towerlab implements Callable<Integer> {
         }
         parent.out.print(parent.registry().toYaml(runs.get(i).effective()));
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "summarize", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "Recompute a finished grid's summary over seeds (summary.md, summary.csv) from its run"
+          + " directories: mean, std and 95%% interval per metric, paired t and Wilcoxon tests against the"
+          + " first method, Holm-corrected.")
+  static final class Summarize implements Callable<Integer> {
+    @ParentCommand Towerlab parent;
+
+    @Parameters(index = "0", paramLabel = "GRID_DIR", description = "The grid's parent run directory.")
+    Path gridDir;
+
+    @Override
+    public Integer call() {
+      if (!java.nio.file.Files.isRegularFile(gridDir.resolve("run.json"))) {
+        throw new UserException(gridDir + " is not a run directory (no run.json). Pass the grid's parent run"
+            + " directory, runs/<experiment>/<experiment>-grid-<hash>.");
+      }
+      parent.out.println(org.towerlab.trainers.GridSummary.rebuild(gridDir));
       return 0;
     }
   }

@@ -25,7 +25,7 @@ import org.towerlab.evaluators.stats.TestResult;
  * signed-rank, each Holm-corrected across the compared methods. A cell is marked {@code *} when
  * both corrected p-values are below 0.05.
  */
-final class GridSummary {
+public final class GridSummary {
   private static final Pattern SEED = Pattern.compile("(^|,|\\[)seed=(\\d+)(?=,|\\])");
   static final List<String> PREFERRED = List.of("recall@10", "recall@20", "recall@50", "ndcg@10", "ndcg@20",
       "hit@50", "hit@100", "mrr@10", "auc", "gauc", "logloss");
@@ -41,6 +41,70 @@ final class GridSummary {
   private GridSummary(List<Method> methods, List<String> metrics) {
     this.methods = methods;
     this.metrics = metrics;
+  }
+
+  /**
+   * Recomputes the summary of a finished grid from its parent run directory: the children are the
+   * run directories beside it whose {@code run.json} names it as parent. Writes {@code summary.md}
+   * and {@code summary.csv} into the parent directory and returns the Markdown.
+   */
+  public static String rebuild(Path parentDir) {
+    org.towerlab.tracking.local.LocalRun parent = org.towerlab.tracking.local.LocalRun.read(parentDir);
+    List<ExperimentRunner.RunOutcome> outcomes = new ArrayList<>();
+    for (Path dir : org.towerlab.tracking.local.LocalRun.find(parentDir.getParent())) {
+      org.towerlab.tracking.local.LocalRun run = org.towerlab.tracking.local.LocalRun.read(dir);
+      if (isChild(parentDir, parent, run) && Files.exists(dir.resolve("metrics.json"))) {
+        try {
+          Map<String, Double> metrics = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+              dir.resolve("metrics.json").toFile(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() {});
+          outcomes.add(new ExperimentRunner.RunOutcome(run.runName(), run.runId(), dir, metrics, null));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    if (outcomes.isEmpty()) {
+      throw new org.towerlab.api.UserException("No finished child runs of " + parentDir + " were found beside it."
+          + " Pass the grid's parent run directory (runs/<experiment>/<experiment>-grid-<hash>).");
+    }
+    // the grid's own order (the first method is the baseline): the leaderboard lists run ids in it
+    List<String> order = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(parentDir.resolve("leaderboard.csv"))) {
+        String[] f = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+        if (f.length > 1) {
+          order.add(f[1]);
+        }
+      }
+    } catch (IOException e) {
+      // no leaderboard: keep directory order
+    }
+    outcomes.sort(java.util.Comparator.comparingInt((ExperimentRunner.RunOutcome o) -> {
+      int i = order.indexOf(o.dir().getFileName().toString());
+      return i < 0 ? Integer.MAX_VALUE : i;
+    }).thenComparing(o -> o.dir().toString()));
+    GridSummary summary = of(outcomes);
+    ExperimentRunner.writeText(parentDir.resolve("summary.md"), summary.markdown());
+    ExperimentRunner.writeText(parentDir.resolve("summary.csv"), summary.csv());
+    return summary.markdown();
+  }
+
+  /** A child names the parent by its local run id, or by its MLflow run id (kept in mlflow.json). */
+  private static boolean isChild(Path parentDir, org.towerlab.tracking.local.LocalRun parent,
+      org.towerlab.tracking.local.LocalRun run) {
+    String p = run.parentRunId();
+    if (p == null || p.isBlank()) {
+      return false;
+    }
+    if (p.equals(parent.runId()) || p.equals(parentDir.getFileName().toString())) {
+      return true;
+    }
+    try {
+      Path mlflow = parentDir.resolve("mlflow.json");
+      return Files.exists(mlflow) && Files.readString(mlflow).contains("\"" + p + "\"");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** True when some method has more than one seed: a summary is worth writing. */
@@ -106,7 +170,8 @@ final class GridSummary {
         TestResult w = Significance.wilcoxon(s);
         tP[i - 1] = t.pValue();
         wP[i - 1] = w.pValue();
-        raw[i - 1] = new Test(0, 0, t.meanDifference(), s.size());
+        // align(base, method) gives base - method; report method - baseline
+        raw[i - 1] = new Test(0, 0, -t.meanDifference(), s.size());
       }
       double[] tAdj = holmOrNaN(tP);
       double[] wAdj = holmOrNaN(wP);

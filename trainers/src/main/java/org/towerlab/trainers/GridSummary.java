@@ -300,8 +300,13 @@ public final class GridSummary {
           .append("Wilcoxon signed-rank test on per-query values pooled over seeds, Holm-corrected across methods, p < 0.05.\n\n");
       sb.append("| method vs ").append(methods.get(0).name().replace("|", "/")).append(" | metric | mean diff | pairs | p (t, Holm) | p (Wilcoxon, Holm) |\n");
       sb.append("|---|---|---:|---:|---:|---:|\n");
-      tests.forEach((method, byMetric) -> byMetric.forEach((metric, t) -> sb.append(String.format(Locale.ROOT,
-          "| %s | %s | %+.4f | %d | %.3g | %.3g |%n", method.replace("|", "/"), metric, t.meanDiff(), t.n(), t.tP(), t.wP()))));
+      // metrics without per-query values (coverage, gauc) have no paired test
+      tests.forEach((method, byMetric) -> byMetric.forEach((metric, t) -> {
+        if (t.n() > 1) {
+          sb.append(String.format(Locale.ROOT, "| %s | %s | %+.4f | %d | %.3g | %.3g |%n", method.replace("|", "/"),
+              metric, t.meanDiff(), t.n(), t.tP(), t.wP()));
+        }
+      }));
     } else {
       sb.append('\n');
     }

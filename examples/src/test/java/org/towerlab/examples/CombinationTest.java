@@ -56,4 +56,23 @@ class CombinationTest {
       assertThat(validate(config(model), err)).as(model + ": " + err).isZero();
     }
   }
+
+  @Test
+  void run_missingDataFiles_exitTwoAndNothingWritten() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("no-data"));
+    Path out = dir.resolve("runs");
+    Path file = dir.resolve("exp.yaml");
+    Files.writeString(file, """
+        name: missing
+        data: {type: ml-100k, path: %s}
+        model: {type: most-popular}
+        grid: {seed: [1, 2]}
+        """.formatted(empty));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Towerlab(() -> REGISTRY, Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).execute("run", file.toString(), "--out", out.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.toString()).doesNotContain("\tat ");
+    assertThat(out).doesNotExist();
+  }
 }

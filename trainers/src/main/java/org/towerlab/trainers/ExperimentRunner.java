@@ -91,6 +91,11 @@ public final class ExperimentRunner {
     String experiment = runs.get(0).config().name();
     Path expDir = outRoot.resolve(slug(experiment));
     boolean grid = runs.size() > 1;
+    // every run is checked (components, data) before anything is written
+    List<Prepared> prepared = new ArrayList<>();
+    for (LoadedRun run : runs) {
+      prepared.add(prepare(run));
+    }
     Tracker parent = null;
     Path parentDir = null;
     if (grid) {
@@ -104,9 +109,8 @@ public final class ExperimentRunner {
     List<RunOutcome> outcomes = new ArrayList<>();
     try {
       for (int i = 0; i < runs.size(); i++) {
-        LoadedRun run = runs.get(i);
-        console.printf(Locale.ROOT, "== run %d/%d: %s%n", i + 1, runs.size(), run.config().run());
-        outcomes.add(runOne(run, expDir, resume, parent == null ? null : parent.runId()));
+        console.printf(Locale.ROOT, "== run %d/%d: %s%n", i + 1, runs.size(), runs.get(i).config().run());
+        outcomes.add(runOne(prepared.get(i), expDir, resume, parent == null ? null : parent.runId()));
       }
     } catch (RuntimeException e) {
       if (parent != null) {
@@ -150,9 +154,51 @@ public final class ExperimentRunner {
     return outcomes;
   }
 
-  private RunOutcome runOne(LoadedRun run, Path expDir, boolean resume, String parentRunId) {
+  /** A run whose components are built and whose data is loaded and split: nothing written yet. */
+  private record Prepared(LoadedRun run, Seeds seeds, Split split, Model model, Sampler sampler, Loss loss,
+      TrainingStrategy strategy, List<Evaluator> evaluators) {}
+
+  /**
+   * Builds every component of a run, checks that they fit together, loads and splits the data.
+   * User errors (bad config values, invalid combinations, bad data files) surface here, before any
+   * run directory or tracker run exists, so they leave no partial output.
+   */
+  private Prepared prepare(LoadedRun run) {
     ExperimentConfig cfg = run.config();
     Seeds seeds = new Seeds(cfg.seed());
+    Model model = registry.build(Kind.MODEL, cfg.model(), "$.model", seeds, Model.class);
+    Sampler sampler = registry.build(Kind.SAMPLER, cfg.sampler(), "$.sampler", seeds, Sampler.class);
+    Loss loss = registry.build(Kind.LOSS, cfg.loss(), "$.loss", seeds, Loss.class);
+    TrainingStrategy strategy = registry.build(Kind.TRAINER, cfg.trainer(), "$.trainer", seeds, TrainingStrategy.class);
+    List<Evaluator> evaluators = new ArrayList<>();
+    for (int i = 0; i < cfg.evaluators().size(); i++) {
+      evaluators.add(registry.build(Kind.EVALUATOR, cfg.evaluators().get(i), "$.evaluators[" + i + "]", seeds,
+          Evaluator.class));
+    }
+    List<String> problems = org.towerlab.api.Compatibility.Parts.of(model, sampler, loss).problems();
+    if (!problems.isEmpty()) {
+      throw new UserException("Invalid combination in " + run.source() + " (run " + cfg.run() + "): "
+          + String.join(" ", problems));
+    }
+    Split split = split(cfg, run, seeds);
+    if (evaluators.stream().noneMatch(e -> e.appliesTo(split))) {
+      throw new UserException("None of the evaluators in " + run.source() + " applies to the '" + split.protocol()
+          + "' protocol. Add {type: " + (split.pointwise() ? "pointwise" : "topk") + "} to evaluators.");
+    }
+    tracker(cfg, seeds); // a bad tracking section fails here too (factories do no IO)
+    return new Prepared(run, seeds, split, model, sampler, loss, strategy, evaluators);
+  }
+
+  private RunOutcome runOne(Prepared prepared, Path expDir, boolean resume, String parentRunId) {
+    LoadedRun run = prepared.run();
+    ExperimentConfig cfg = run.config();
+    Seeds seeds = prepared.seeds();
+    Split split = prepared.split();
+    Model model = prepared.model();
+    Sampler sampler = prepared.sampler();
+    Loss loss = prepared.loss();
+    TrainingStrategy strategy = prepared.strategy();
+    List<Evaluator> evaluators = prepared.evaluators();
     String runId = slug(cfg.run()) + "-" + hash(run.effective().toString());
     Path dir = uniqueDir(expDir, runId, resume);
     Tracker tracker = tracker(cfg, seeds);
@@ -163,37 +209,14 @@ public final class ExperimentRunner {
     tags.put("model", typeOf(cfg.model()));
     tags.put("sampler", typeOf(cfg.sampler()));
     tags.put("loss", typeOf(cfg.loss()));
+    tags.put("data.hash", hash(split.dataset().files().toString()));
+    tags.put("data.name", split.dataset().name());
     tracker.start(new RunSpec(cfg.name(), cfg.run(), dir.getFileName().toString(), dir, parentRunId, tags));
     try {
       writeText(dir.resolve("config.yaml"), registry.toYaml(run.raw()));
       writeText(dir.resolve("effective-config.yaml"), registry.toYaml(run.effective()));
       tracker.logParams(flatten(run.effective()));
-
-
-      Model model = registry.build(Kind.MODEL, cfg.model(), "$.model", seeds, Model.class);
-      Sampler sampler = registry.build(Kind.SAMPLER, cfg.sampler(), "$.sampler", seeds, Sampler.class);
-      Loss loss = registry.build(Kind.LOSS, cfg.loss(), "$.loss", seeds, Loss.class);
-      TrainingStrategy strategy = registry.build(Kind.TRAINER, cfg.trainer(), "$.trainer", seeds, TrainingStrategy.class);
-      List<Evaluator> evaluators = new ArrayList<>();
-      for (int i = 0; i < cfg.evaluators().size(); i++) {
-        evaluators.add(registry.build(Kind.EVALUATOR, cfg.evaluators().get(i), "$.evaluators[" + i + "]", seeds,
-            Evaluator.class));
-      }
-      List<String> problems = org.towerlab.api.Compatibility.Parts.of(model, sampler, loss).problems();
-      if (!problems.isEmpty()) {
-        throw new UserException("Invalid combination in " + run.source() + " (run " + cfg.run() + "): "
-            + String.join(" ", problems));
-      }
-      Split split = split(cfg, run, seeds);
-      Map<String, String> dataTags = new LinkedHashMap<>();
-      dataTags.put("data.hash", hash(split.dataset().files().toString()));
-      dataTags.put("data.name", split.dataset().name());
-      tracker.setTags(dataTags);
       writeProvenance(dir, run, seeds, split);
-      if (evaluators.stream().noneMatch(e -> e.appliesTo(split))) {
-        throw new UserException("None of the evaluators in " + run.source() + " applies to the '" + split.protocol()
-            + "' protocol. Add {type: " + (split.pointwise() ? "pointwise" : "topk") + "} to evaluators.");
-      }
 
       Map<String, Double> metrics = new LinkedHashMap<>();
       TrainResult result;

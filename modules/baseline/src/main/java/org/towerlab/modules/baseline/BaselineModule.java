@@ -35,6 +35,8 @@ public final class BaselineModule extends TowerlabModule {
         "Softmax over the positive and the negatives, with logQ correction and accidental-hit masking");
     register(Kind.LOSS, "bce", BceLossConfig.class, (c, ctx) -> new BceLoss(c),
         "Binary cross-entropy on logged labels and sampled negatives");
+    register(Kind.LOSS, "weighted-sum", WeightedSumLossConfig.class, WeightedSumLoss::create,
+        "A weighted sum of losses, with fixed weights or learned uncertainty weights");
     register(Kind.LOSS, "bpr", BprLossConfig.class, (c, ctx) -> new BprLoss(),
         "Bayesian personalized ranking: -log sigmoid(positive - negative)");
   }

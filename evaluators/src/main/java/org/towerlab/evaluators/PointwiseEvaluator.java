@@ -45,14 +45,15 @@ public final class PointwiseEvaluator implements Evaluator {
     return "pointwise";
   }
 
+  /** Applies when the split logs shown rows of both classes (the {@code ctr} protocol, Coat, the simulator). */
   @Override
   public boolean appliesTo(Split split) {
-    return split.pointwise();
+    return split.hasLoggedNegatives();
   }
 
   @Override
   public Evaluation evaluate(EvalContext ctx) {
-    InteractionLog target = ctx.target();
+    InteractionLog target = shown(ctx.split().logged(ctx.part()));
     if (!target.hasLabel(TopKEvaluator.POSITIVE)) {
       throw new UserException("Split part '" + ctx.part() + "' of protocol '" + ctx.split().protocol()
           + "' has no '" + TopKEvaluator.POSITIVE + "' label (labels: " + target.labelNames()
@@ -107,6 +108,19 @@ public final class PointwiseEvaluator implements Evaluator {
     perQuery.put("auc", aucPerQuery);
     perQuery.put("logloss", lossPerQuery);
     return new Evaluation(metrics, perQuery, queries);
+  }
+
+  /** The shown rows of a logged part (logged candidates that were never shown have no feedback). */
+  static InteractionLog shown(InteractionLog logged) {
+    boolean[] exposed = logged.exposed();
+    if (exposed == null) {
+      return logged;
+    }
+    boolean all = true;
+    for (boolean e : exposed) {
+      all &= e;
+    }
+    return all ? logged : logged.filter(exposed);
   }
 
   private double[] scoreRows(Scorer scorer, InteractionLog target, NDManager parent) {

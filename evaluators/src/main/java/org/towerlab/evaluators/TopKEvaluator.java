@@ -61,11 +61,6 @@ public final class TopKEvaluator implements Evaluator {
   }
 
   @Override
-  public boolean appliesTo(Split split) {
-    return !split.pointwise();
-  }
-
-  @Override
   public Evaluation evaluate(EvalContext ctx) {
     Scorer scorer = ctx.scorer();
     int numItems = scorer.numItems();

@@ -38,15 +38,36 @@ final class Fixtures {
     return new InteractionLog(q, it, ts, Map.of("positive", pos), null, null, null);
   }
 
+  /**
+   * A hand-made split. With {@code logged}, {@code train} and {@code test} are the logged rows (0/1
+   * {@code positive} labels) and the positive rows are their rows labelled 1; otherwise they are
+   * the positive rows and the split keeps no logged rows.
+   */
   static Split split(int numQueries, int numItems, InteractionLog train, InteractionLog test,
-      Map<String, Object> settings, boolean pointwise) {
+      Map<String, Object> settings, boolean logged) {
     FeatureTable queries = FeatureTable.builder(Side.QUERY, numQueries).build();
     FeatureTable items = FeatureTable.builder(Side.ITEM, numItems).build();
     Schema schema = new Schema(List.of(FieldSpec.categorical("id", Side.QUERY, numQueries),
         FieldSpec.categorical("id", Side.ITEM, numItems)));
     InteractionLog empty = log(new int[0][], null);
     Dataset dataset = new Dataset("hand", QueryKind.USER, schema, queries, items, train, null, null, null);
-    return new Split(pointwise ? "ctr" : "hand", settings, dataset, train, empty, test, "positive", pointwise);
+    if (!logged) {
+      return new Split("hand", settings, dataset, train, empty, test, "positive");
+    }
+    return new Split("ctr", settings, dataset, positives(train), empty, positives(test),
+        new Split.Logged(train, empty, test), "positive");
+  }
+
+  private static InteractionLog positives(InteractionLog log) {
+    if (!log.hasLabel("positive")) {
+      return log;
+    }
+    float[] p = log.label("positive");
+    boolean[] keep = new boolean[p.length];
+    for (int r = 0; r < p.length; r++) {
+      keep[r] = p[r] > 0;
+    }
+    return log.filter(keep);
   }
 
   /** Scores {@code scores[query][item]}; counts the blocks it was asked for. */

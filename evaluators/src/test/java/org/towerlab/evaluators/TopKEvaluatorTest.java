@@ -186,10 +186,10 @@ class TopKEvaluatorTest {
   }
 
   @Test
-  void appliesTo_pointwiseSplit_false() {
+  void appliesTo_anySplit_true() {
     TopKEvaluator evaluator = new TopKEvaluator(TopKEvaluatorConfig.defaults());
 
-    assertThat(evaluator.appliesTo(Fixtures.split(4, 6, TRAIN, TEST, Map.of(), true))).isFalse();
+    assertThat(evaluator.appliesTo(Fixtures.split(4, 6, TRAIN, TEST, Map.of(), true))).isTrue();
     assertThat(evaluator.appliesTo(Fixtures.split(4, 6, TRAIN, TEST, Map.of(), false))).isTrue();
   }
 

@@ -183,7 +183,8 @@ public final class ExperimentRunner {
     Split split = split(cfg, run, seeds);
     if (evaluators.stream().noneMatch(e -> e.appliesTo(split))) {
       throw new UserException("None of the evaluators in " + run.source() + " applies to the '" + split.protocol()
-          + "' protocol. Add {type: " + (split.pointwise() ? "pointwise" : "topk") + "} to evaluators.");
+          + "' protocol on data set '" + split.dataset().name() + "'. Add {type: topk} to evaluators"
+          + (split.hasLoggedNegatives() ? " (or {type: pointwise})." : "."));
     }
     tracker(cfg, seeds); // a bad tracking section fails here too (factories do no IO)
     return new Prepared(run, seeds, split, model, sampler, loss, strategy, evaluators);

@@ -13,9 +13,13 @@ import org.towerlab.api.config.ComponentConfig;
  *     {@code auc}, ...); null = {@code recall@20} for ranking protocols, {@code auc} for {@code ctr}
  * @param ipw weight each example by the inverse of its logging propensity (needs the propensity column)
  * @param ipwClip propensities are floored at this value before inverting
+ * @param rows which rows train the loss: {@code auto} (the loss's choice: logged rows for a
+ *     pointwise loss when the split has them, else positives), {@code positives}, {@code logged} or
+ *     {@code lists}; a mode the loss does not accept is refused
+ * @param lists where candidate lists come from when {@code rows} is {@code lists}
  */
 public record PlainTrainerConfig(Integer epochs, Integer batchSize, Double learningRate, Double weightDecay,
-    Double clipNorm, Integer patience, String monitor, Boolean ipw, Double ipwClip)
+    Double clipNorm, Integer patience, String monitor, Boolean ipw, Double ipwClip, String rows, ListsConfig lists)
     implements ComponentConfig.Trainer {
 
   public PlainTrainerConfig {
@@ -27,6 +31,11 @@ public record PlainTrainerConfig(Integer epochs, Integer batchSize, Double learn
     patience = patience == null ? 5 : patience;
     ipw = ipw == null ? false : ipw;
     ipwClip = ipwClip == null ? 0.05 : ipwClip;
+    rows = rows == null ? "auto" : rows;
+    if (!java.util.List.of("auto", "positives", "logged", "lists").contains(rows)) {
+      throw new IllegalArgumentException("rows must be auto, positives, logged or lists, got '" + rows + "'");
+    }
+    lists = lists == null ? ListsConfig.defaults() : lists;
     if (epochs < 0) {
       throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
     }
@@ -45,3 +54,4 @@ public record PlainTrainerConfig(Integer epochs, Integer batchSize, Double learn
     }
   }
 }
+

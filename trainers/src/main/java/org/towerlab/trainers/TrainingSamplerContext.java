@@ -17,7 +17,7 @@ final class TrainingSamplerContext implements SamplerContext {
   private final long[] counts;
   private final long total;
   private final Set<Long> known = new HashSet<>();
-  private final InteractionLog unexposed;
+  private final InteractionLog shownNegatives;
   private final TowerScorer scorer;
   private final NDManager manager;
   private int version;
@@ -31,25 +31,26 @@ final class TrainingSamplerContext implements SamplerContext {
     float[] pos = train.hasLabel("positive") ? train.label("positive") : null;
     counts = new long[numItems];
     long t = 0;
-    int unexposedRows = 0;
     for (int r = 0; r < train.size(); r++) {
       if (pos == null || pos[r] > 0) {
         counts[train.items()[r]]++;
         t++;
         known.add(key(train.queries()[r], train.items()[r]));
-      } else {
-        unexposedRows++;
       }
     }
     total = t;
-    int[] rows = new int[unexposedRows];
-    int j = 0;
-    for (int r = 0; r < train.size() && pos != null; r++) {
-      if (pos[r] <= 0) {
-        rows[j++] = r;
+    if (split.hasLogged()) {
+      InteractionLog logged = split.logged("train");
+      float[] lp = logged.label("positive");
+      boolean[] shown = logged.exposed();
+      boolean[] keep = new boolean[logged.size()];
+      for (int r = 0; r < keep.length; r++) {
+        keep[r] = lp[r] <= 0 && (shown == null || shown[r]);
       }
+      shownNegatives = logged.filter(keep);
+    } else {
+      shownNegatives = train.select(new int[0]);
     }
-    unexposed = train.select(rows);
   }
 
   private long key(long q, long i) {
@@ -92,8 +93,8 @@ final class TrainingSamplerContext implements SamplerContext {
   }
 
   @Override
-  public InteractionLog unexposedNegatives() {
-    return unexposed;
+  public InteractionLog shownNegatives() {
+    return shownNegatives;
   }
 
   @Override

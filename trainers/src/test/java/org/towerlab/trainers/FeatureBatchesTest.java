@@ -109,7 +109,7 @@ class FeatureBatchesTest {
     Dataset bad = new Dataset("bad", good.queryKind(), schema, queries, FeatureTable.builder(Side.ITEM, 6).build(),
         good.log(), null, Map.of(), null);
     Split s = TinyData.split();
-    Split split = new Split(s.protocol(), Map.of(), bad, s.train(), s.valid(), s.test(), "positive", false);
+    Split split = new Split(s.protocol(), Map.of(), bad, s.train(), s.valid(), s.test(), "positive");
 
     assertThatThrownBy(() -> new FeatureBatches(split))
         .hasMessageContaining("'age'")

@@ -230,7 +230,7 @@ class PlainTrainerTest {
     try (Session s = new Session(Harness.simulator(tmp.resolve("c"), "trainer.epochs=3",
         "data.protocol={type: ctr, label: click}", "loss={type: bce, label: positive}",
         "evaluators=[{type: pointwise}]"))) {
-      assertThat(s.split.pointwise()).isTrue();
+      assertThat(s.split.hasLoggedNegatives()).isTrue();
       TrainResult r = s.train(tmp.resolve("run"), false, tracker);
       Map<String, Double> m = s.evaluate();
 

@@ -56,7 +56,7 @@ final class TinyData {
         new float[] {1, 1, 0, 1, 1, 1, 1, 1, 1});
     InteractionLog valid = log(new int[] {0, 1, 3}, new int[] {5, 3, 4}, new long[] {50, 60, 70}, new float[] {1, 1, 1});
     InteractionLog test = log(new int[] {0, 1, 2}, new int[] {0, 4, 1}, new long[] {80, 90, 95}, new float[] {1, 1, 1});
-    return new Split("hand-made", Map.of(), dataset(), train, valid, test, "positive", false);
+    return new Split("hand-made", Map.of(), dataset(), train, valid, test, "positive");
   }
 
   private static InteractionLog log(int[] q, int[] items, long[] ts, float[] positive) {

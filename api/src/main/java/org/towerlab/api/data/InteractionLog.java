@@ -7,10 +7,19 @@ import java.util.Set;
 /**
  * An interaction log stored by column: row {@code r} says that query {@code queries()[r]} met item
  * {@code items()[r]} at {@code timestamps()[r]}, with any number of named labels (rating, click,
- * like, semantic relevance, ...). Optional columns ({@code null} when the source has none): the
- * exposure flag (false = shown but not interacted with, used as a real negative), the display
- * position, the logging policy's propensity of showing the item, and a request id grouping the rows
- * shown together (one candidate list: ARF, RankFlow and other list-wise methods).
+ * like, semantic relevance, ...). Optional columns ({@code null} when the source has none):
+ * <ul>
+ *   <li>{@code exposed}: true when the item was shown to the user. A shown row whose labels are 0
+ *       is a real negative (shown, not engaged). A row with {@code exposed = false} is a candidate
+ *       that a logging stage considered but never showed (the simulated cascade records them); it
+ *       has no feedback.
+ *   <li>{@code positions}: the display position;
+ *   <li>{@code propensities}: the logging policy's probability of showing the item;
+ *   <li>{@code requests}: a request id grouping the rows of one request (what was retrieved, ranked
+ *       and shown together: one candidate list for ARF, RankFlow and other list-wise methods);
+ *   <li>{@code stages}: for cascade logs, the index of the last logging stage the candidate passed
+ *       (0 = retrieved, 1 = pre-ranked, ...; shown rows have the last stage).
+ * </ul>
  *
  * <p>Immutable by convention: the arrays are shared, never written after construction.
  */
@@ -23,6 +32,7 @@ public final class InteractionLog {
   private final int[] positions;
   private final float[] propensities;
   private final long[] requests;
+  private final int[] stages;
 
   public InteractionLog(int[] queries, int[] items, long[] timestamps, Map<String, float[]> labels,
       boolean[] exposed, int[] positions, float[] propensities) {
@@ -32,6 +42,12 @@ public final class InteractionLog {
   /** With a request id per row ({@code null} when rows are not grouped into lists). */
   public InteractionLog(int[] queries, int[] items, long[] timestamps, Map<String, float[]> labels,
       boolean[] exposed, int[] positions, float[] propensities, long[] requests) {
+    this(queries, items, timestamps, labels, exposed, positions, propensities, requests, null);
+  }
+
+  /** With request ids and the logging stage each candidate reached (either may be {@code null}). */
+  public InteractionLog(int[] queries, int[] items, long[] timestamps, Map<String, float[]> labels,
+      boolean[] exposed, int[] positions, float[] propensities, long[] requests, int[] stages) {
     int n = queries.length;
     if (items.length != n || timestamps.length != n) {
       throw new IllegalArgumentException("interaction columns differ in length: queries " + n
@@ -43,7 +59,8 @@ public final class InteractionLog {
       }
     }
     if ((exposed != null && exposed.length != n) || (positions != null && positions.length != n)
-        || (propensities != null && propensities.length != n) || (requests != null && requests.length != n)) {
+        || (propensities != null && propensities.length != n) || (requests != null && requests.length != n)
+        || (stages != null && stages.length != n)) {
       throw new IllegalArgumentException("an optional interaction column differs in length from " + n);
     }
     this.queries = queries;
@@ -54,6 +71,7 @@ public final class InteractionLog {
     this.positions = positions;
     this.propensities = propensities;
     this.requests = requests;
+    this.stages = stages;
   }
 
   public int size() {
@@ -113,6 +131,43 @@ public final class InteractionLog {
     return requests;
   }
 
+  /** Logging stage reached by each row, or {@code null}. */
+  public int[] stages() {
+    return stages;
+  }
+
+  /** The same rows with {@code labels} in place of this log's labels (other columns shared). */
+  public InteractionLog withLabels(Map<String, float[]> newLabels) {
+    return new InteractionLog(queries, items, timestamps, newLabels, exposed, positions, propensities, requests,
+        stages);
+  }
+
+  /** The same rows and columns plus (or replacing) one label. */
+  public InteractionLog withLabel(String name, float[] values) {
+    Map<String, float[]> lab = new LinkedHashMap<>(labels);
+    lab.put(name, values);
+    return withLabels(lab);
+  }
+
+  /** The rows where {@code keep[r]} is true, in row order. */
+  public InteractionLog filter(boolean[] keep) {
+    if (keep.length != size()) {
+      throw new IllegalArgumentException("filter has " + keep.length + " flags for " + size() + " rows");
+    }
+    int n = 0;
+    for (boolean k : keep) {
+      n += k ? 1 : 0;
+    }
+    int[] rows = new int[n];
+    int j = 0;
+    for (int r = 0; r < keep.length; r++) {
+      if (keep[r]) {
+        rows[j++] = r;
+      }
+    }
+    return select(rows);
+  }
+
   /** The rows at {@code rows}, in that order, as a new log sharing nothing with this one. */
   public InteractionLog select(int[] rows) {
     int[] q = new int[rows.length];
@@ -126,6 +181,7 @@ public final class InteractionLog {
     int[] pos = positions == null ? null : new int[rows.length];
     float[] pr = propensities == null ? null : new float[rows.length];
     long[] rq = requests == null ? null : new long[rows.length];
+    int[] st = stages == null ? null : new int[rows.length];
     for (int i = 0; i < rows.length; i++) {
       int r = rows[i];
       q[i] = queries[r];
@@ -146,7 +202,10 @@ public final class InteractionLog {
       if (rq != null) {
         rq[i] = requests[r];
       }
+      if (st != null) {
+        st[i] = stages[r];
+      }
     }
-    return new InteractionLog(q, it, ts, lab, ex, pos, pr, rq);
+    return new InteractionLog(q, it, ts, lab, ex, pos, pr, rq, st);
   }
 }

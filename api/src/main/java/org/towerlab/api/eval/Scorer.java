@@ -26,6 +26,20 @@ public interface Scorer extends AutoCloseable {
     return 0;
   }
 
+  /** Whether the item side is scored from vectors computed once per item, without the query. */
+  default boolean itemSidePrecomputable() {
+    return true;
+  }
+
+  /**
+   * This scorer with the items in {@code seen} removed before any internal truncation: a cascade
+   * scorer keeps a query's seen items out of its upstream stages' top-M, as a serving system
+   * would. Scorers that rank the whole corpus in one stage return themselves.
+   */
+  default Scorer excluding(org.towerlab.api.data.InteractionLog seen) {
+    return this;
+  }
+
   @Override
   default void close() {}
 }

@@ -1,12 +1,21 @@
 package org.towerlab.api.loss;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 import org.towerlab.api.model.Forward;
 
 /**
  * A training objective over a batch's scores. Losses with learned parts (uncertainty weights of a
- * multi-term loss) also implement {@link org.towerlab.api.model.Parameterized}; combined losses
- * log their terms through {@link Forward#addAuxLoss} with weight zero or as separate terms.
+ * multi-term loss) also implement {@link org.towerlab.api.model.Parameterized}; their parameters
+ * live under the {@code loss} scope.
+ *
+ * <p>What a loss receives is decided by {@link #rows()}: with {@link TrainingRows#POSITIVES} every
+ * {@link LossInput#scores()} entry is a positive pair and {@link LossInput#negatives()} holds the
+ * sampled candidates; with {@link TrainingRows#LOGGED} the scores are logged pairs with labels 0
+ * or 1 (and graded labels); with {@link TrainingRows#LISTS} the list fields are filled. Scores are
+ * what the interaction returns (a cosine interaction returns cosine divided by its temperature).
+ * A softmax-style loss over sampled candidates must subtract {@link LossInput#scoreLogQ()} and
+ * {@link LossInput#negativeLogQ()} when they are present (the sampling-bias correction).
  */
 public interface Loss {
 
@@ -15,8 +24,17 @@ public interface Loss {
    */
   NDArray compute(LossInput input, Forward fwd);
 
-  /** Whether the loss needs negatives (softmax, BPR, hinge) or works on logged labels alone (BCE). */
+  /** Whether the loss cannot work without sampled negatives (softmax, BPR, hinge). */
   default boolean needsNegatives() {
     return true;
+  }
+
+  /**
+   * The row modes this loss accepts, the preferred first. The default: {@code [POSITIVES]} for a
+   * loss that needs negatives, else {@code [LOGGED, POSITIVES]} (logged labels when the split has
+   * them, else positives against sampled negatives).
+   */
+  default List<TrainingRows> rows() {
+    return needsNegatives() ? List.of(TrainingRows.POSITIVES) : List.of(TrainingRows.LOGGED, TrainingRows.POSITIVES);
   }
 }

@@ -24,6 +24,7 @@ public final class Forward {
   private final int epoch;
   private final long step;
   private final Map<String, NDArray> aux = new LinkedHashMap<>();
+  private final Map<String, Double> metrics = new LinkedHashMap<>();
 
   public Forward(NDManager manager, boolean training, SplittableRandom rng, int epoch, long step) {
     this.manager = manager;
@@ -71,5 +72,31 @@ public final class Forward {
 
   public Map<String, NDArray> auxLosses() {
     return Collections.unmodifiableMap(aux);
+  }
+
+  /**
+   * Records a per-step diagnostic (codebook utilization, gate entropy, ...) without touching the
+   * loss. The trainer averages each name over the epoch's steps and logs it as
+   * {@code train/<name>}. Values with the same name in one step replace each other. Ignored in
+   * inference passes.
+   */
+  public void logMetric(String name, double value) {
+    if (!training) {
+      return;
+    }
+    metrics.put(name, value);
+  }
+
+  /** A per-step diagnostic from a scalar array (copied to Java at once). */
+  public void logMetric(String name, NDArray scalar) {
+    if (!training) {
+      return;
+    }
+    metrics.put(name, (double) scalar.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat());
+  }
+
+  /** The diagnostics recorded in this pass. */
+  public Map<String, Double> metrics() {
+    return Collections.unmodifiableMap(metrics);
   }
 }

@@ -34,6 +34,37 @@ public record TowerOutput(
     return embedding.getShape().get(1);
   }
 
+  /**
+   * The rows at {@code index} (int64 {@code [n]}, any order, repeats allowed), gathered on the
+   * index's manager with gradients flowing back to this output.
+   */
+  public TowerOutput select(NDArray index) {
+    return new TowerOutput(
+        gather(embedding, index),
+        heads == null ? null : gather(heads, index),
+        layers == null ? null : layers.stream().map(l -> gather(l, index)).toList(),
+        codes == null ? null : gather(codes, index),
+        extras.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+            Map.Entry::getKey, e -> gather(e.getValue(), index))));
+  }
+
+  private static NDArray gather(NDArray a, NDArray index) {
+    ai.djl.ndarray.types.Shape shape = a.getShape();
+    long n = index.getShape().get(0);
+    if (!a.getDataType().isFloating()) {
+      // integer outputs (codes) carry no gradient: a plain pick
+      NDArray flat = a.reshape(shape.get(0), -1); // [N, W]
+      NDArray idx = index.reshape(n, 1).repeat(1, flat.getShape().get(1)); // [n, W]
+      return flat.gather(idx, 0).reshape(shape.slice(1).isScalar() ? new ai.djl.ndarray.types.Shape(n)
+          : new ai.djl.ndarray.types.Shape(n).addAll(shape.slice(1)));
+    }
+    NDArray flat = a.reshape(shape.get(0), -1); // [N, W]
+    NDArray out = index.getNDArrayInternal().embedding(index, flat, ai.djl.ndarray.types.SparseFormat.DENSE)
+        .singletonOrThrow(); // [n, W]
+    return shape.dimension() == 1 ? out.reshape(n)
+        : out.reshape(new ai.djl.ndarray.types.Shape(n).addAll(shape.slice(1)));
+  }
+
   /** The output restricted to rows {@code [from, to)} (used to split positives from negatives). */
   public TowerOutput rows(long from, long to) {
     return new TowerOutput(

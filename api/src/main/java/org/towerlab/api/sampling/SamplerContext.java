@@ -21,10 +21,11 @@ public interface SamplerContext {
   boolean isKnownPositive(long query, long item);
 
   /**
-   * Rows of the training log that were exposed but not interacted with (real negatives), or an
-   * empty log when the data has no exposure flags.
+   * The logged training rows that were shown but not engaged (real negatives: the
+   * shown-but-not-clicked space), with their labels, positions, propensities and request ids; an
+   * empty log when the split keeps no logged rows.
    */
-  InteractionLog unexposedNegatives();
+  InteractionLog shownNegatives();
 
   /** The current model's item embeddings, refreshed on request (offline hard negatives). */
   ItemIndex index();

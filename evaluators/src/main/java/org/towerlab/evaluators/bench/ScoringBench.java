@@ -197,7 +197,7 @@ public final class ScoringBench {
         FieldSpec.categorical("id", Side.ITEM, numItems)));
     Dataset ds = new Dataset("bench", QueryKind.USER, schema, FeatureTable.builder(Side.QUERY, numQueries).build(),
         FeatureTable.builder(Side.ITEM, numItems).build(), train, null, null, null);
-    return new Split("bench", Map.of(), ds, train, train, test, null, false);
+    return new Split("bench", Map.of(), ds, train, train, test, null);
   }
 
   private static float[] gaussian(SplittableRandom rnd, int n) {

@@ -29,8 +29,7 @@ class LossesTest {
   }
 
   private LossInput input(NDArray pos, NDArray neg, NDArray mask, NDArray posLogq, NDArray negLogq) {
-    return new LossInput(pos, neg, mask, posLogq, negLogq,
-        Map.of("positive", manager.ones(pos.getShape())), null, null, null, null, null);
+    return LossInput.builder(pos).negatives(neg, mask).logQ(posLogq, negLogq).labels(Map.of("positive", manager.ones(pos.getShape()))).build();
   }
 
   @Test
@@ -94,8 +93,7 @@ class LossesTest {
   void bce_withoutNegatives_isPointwiseCrossEntropy() {
     BceLoss loss = new BceLoss(new BceLossConfig("click"));
     NDArray scores = manager.create(new float[] {0f, 2f});
-    LossInput in = new LossInput(scores, null, null, null, null,
-        Map.of("click", manager.create(new float[] {1f, 0f})), null, null, null, null, null);
+    LossInput in = LossInput.builder(scores).labels(Map.of("click", manager.create(new float[] {1f, 0f}))).build();
     // (log 2 + log(1 + e^2)) / 2 = (0.69315 + 2.12693) / 2
     assertThat(loss.compute(in, Forward.inference(manager)).getFloat()).isCloseTo(1.41004f, within(1e-4f));
   }
@@ -106,7 +104,7 @@ class LossesTest {
     NDArray pos = manager.create(new float[] {1f, -1f});
     NDArray neg = manager.create(new float[] {0f, 0f}, new Shape(2, 1));
     NDArray w = manager.create(new float[] {1f, 0f});
-    LossInput in = new LossInput(pos, neg, manager.ones(new Shape(2, 1)), null, null, Map.of(), w, null, null, null, null);
+    LossInput in = LossInput.builder(pos).negatives(neg, manager.ones(new Shape(2, 1))).labels(Map.of()).weights(w).build();
     assertThat(loss.compute(in, Forward.inference(manager)).getFloat()).isCloseTo(0.31326f, within(1e-5f));
   }
 }

@@ -47,7 +47,7 @@ class SamplersTest {
         return false;
       }
 
-      public InteractionLog unexposedNegatives() {
+      public InteractionLog shownNegatives() {
         return null;
       }
 

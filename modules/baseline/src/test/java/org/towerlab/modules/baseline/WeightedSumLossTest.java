@@ -20,8 +20,7 @@ import org.towerlab.api.nn.Params;
 class WeightedSumLossTest {
 
   private static LossInput input(NDManager m) {
-    return new LossInput(m.create(new float[] {1f}), m.create(new float[] {0f}, new Shape(1, 1)),
-        m.ones(new Shape(1, 1)), null, null, Map.of("positive", m.ones(new Shape(1))), null, null, null, null, null);
+    return LossInput.builder(m.create(new float[] {1f})).negatives(m.create(new float[] {0f}, new Shape(1, 1)), m.ones(new Shape(1, 1))).labels(Map.of("positive", m.ones(new Shape(1)))).build();
   }
 
   @Test

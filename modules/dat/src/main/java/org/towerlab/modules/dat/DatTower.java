@@ -127,6 +127,11 @@ public final class DatTower implements Tower, Coupling {
    * not even gradient; the other tower receives no gradient from this term.
    */
   @Override
+  public void couple(Coupling.Pairs pairs, Forward fwd) {
+    couple(pairs.self(), pairs.other(), pairs.labels(), fwd);
+  }
+
+  /** The coupling on (self, other) rows with their labels. */
   public void couple(TowerOutput self, TowerOutput other, Map<String, NDArray> labels, Forward fwd) {
     if (config.mimicWeight() == 0 || !fwd.training()) {
       return;

@@ -64,7 +64,7 @@ final class TinyData {
     InteractionLog log = new InteractionLog(q, it, ts, labels, null, null, null);
     Dataset ds = new Dataset("tiny", QueryKind.USER, schema, qt, itb, log, withCategories ? genre : null,
         Map.of(), null);
-    return new Split("test", Map.of(), ds, log, log, log, "positive", false);
+    return new Split("test", Map.of(), ds, log, log, log, "positive");
   }
 
   /** The features of {@code ids} on one side, on {@code manager}. */

@@ -14,7 +14,10 @@ import org.towerlab.api.random.Seeds;
  * The Coat debiasing protocol (Schnabel et al., ICML 2016): train on the self-selected ratings
  * (label {@code random} = 0) minus a per-user validation share (stream {@code data.split}, at least
  * one row kept in train), test on the ratings of uniformly random exposed items ({@code random} =
- * 1). Needs a {@code random} label; works for any data set that has one.
+ * 1). Needs a {@code random} label; works for any data set that has one. The positives are the
+ * ratings at or above {@code min-rating}; the logged rows ({@link Split#logged()}) are every
+ * rating, so that pointwise losses and AUC see the low ratings as negatives (the self-selected
+ * low ratings are assigned to train or valid with their own stream, {@code data.split.logged}).
  */
 public final class CoatRandomTest implements Protocol {
   private final CoatRandomTestConfig config;
@@ -39,7 +42,7 @@ public final class CoatRandomTest implements Protocol {
     float[] positive = ProtocolSupport.positives(log, label, config.minRating());
     boolean[] keep = ProtocolSupport.shown(log);
     for (int r = 0; r < keep.length; r++) {
-      keep[r] &= config.pointwise() || positive[r] > 0;
+      keep[r] &= positive[r] > 0;
     }
     int[] rows = ProtocolSupport.kCore(data, ProtocolSupport.rows(keep), positive, config.kCore());
     float[] random = log.label("random");
@@ -64,9 +67,27 @@ public final class CoatRandomTest implements Protocol {
     }
     Map<String, Object> s = ProtocolSupport.settings(label, config.minRating(), config.kCore(), config.excludeSeen());
     s.put("valid-ratio", config.validRatio());
-    s.put("pointwise", config.pointwise());
     s.put("seed-stream", "data.split");
+    int[] neg = ProtocolSupport.loggedNegatives(data, positive, rows, config.kCore());
+    int[] negSelf = Arrays.stream(neg).filter(r -> random[r] == 0f).toArray();
+    int[] negTest = Arrays.stream(neg).filter(r -> random[r] != 0f).toArray();
+    SplittableRandom negRng = seeds.stream("data.split.logged");
+    int[] negTrain = new int[negSelf.length];
+    int[] negValid = new int[negSelf.length];
+    int mt = 0;
+    int mv = 0;
+    for (int[] g : ProtocolSupport.byQuery(log, negSelf, data.numQueries())) {
+      ProtocolSupport.shuffle(g, negRng);
+      int[] cnt = ProtocolSupport.splitCounts(g.length, ratios);
+      for (int k = 0; k < g.length; k++) {
+        if (k < cnt[0]) {
+          negTrain[mt++] = g[k];
+        } else {
+          negValid[mv++] = g[k];
+        }
+      }
+    }
     return ProtocolSupport.split(name(), s, data, Arrays.copyOf(train, nt), Arrays.copyOf(valid, nv), test, positive,
-        config.pointwise());
+        new int[][] {Arrays.copyOf(negTrain, mt), Arrays.copyOf(negValid, mv), negTest});
   }
 }

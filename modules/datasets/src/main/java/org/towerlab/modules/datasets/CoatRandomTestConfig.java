@@ -11,11 +11,9 @@ import org.towerlab.api.config.ComponentConfig;
  * @param kCore k-core filter on positives; default 0
  * @param excludeSeen recorded for evaluators; default true
  * @param validRatio share of each user's self-selected rows used for validation; default 0.1
- * @param pointwise keep negatives too and mark the split pointwise (AUC/LogLoss); default false =
- *     keep positives only (retrieval)
  */
 public record CoatRandomTestConfig(Double minRating, String label, Integer kCore, Boolean excludeSeen,
-    Double validRatio, Boolean pointwise) implements ComponentConfig.Protocol {
+    Double validRatio) implements ComponentConfig.Protocol {
 
   public CoatRandomTestConfig {
     ProtocolSupport.checkCommon(minRating, kCore);
@@ -27,10 +25,9 @@ public record CoatRandomTestConfig(Double minRating, String label, Integer kCore
     if (!(validRatio >= 0 && validRatio < 1)) {
       throw new IllegalArgumentException("valid-ratio must be in [0, 1), got " + validRatio);
     }
-    pointwise = pointwise == null ? Boolean.FALSE : pointwise;
   }
 
   public static CoatRandomTestConfig defaults() {
-    return new CoatRandomTestConfig(null, null, null, null, null, null);
+    return new CoatRandomTestConfig(null, null, null, null, null);
   }
 }

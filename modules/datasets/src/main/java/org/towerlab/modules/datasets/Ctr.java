@@ -14,7 +14,8 @@ import org.towerlab.api.random.Seeds;
  * positive, {@code == threshold} dropped when {@code drop-equal}, lower negative), both classes
  * are kept, and the rows are cut 8:1:1 at random (stream {@code data.split}) or by time. With an
  * exposure column (the simulator) only shown rows are used and the default label is {@code click}
- * when there is no rating. {@link Split#pointwise()} is true.
+ * when there is no rating. Every kept row is a logged row ({@link Split#logged()}); the positives are
+ * the rows labelled 1.
  */
 public final class Ctr implements Protocol {
   private final CtrConfig config;
@@ -69,8 +70,8 @@ public final class Ctr implements Protocol {
       pos += positive[r] > 0 ? 1 : 0;
     }
     s.put("rows.positive", pos);
-    return ProtocolSupport.split(name(), s, data, Arrays.copyOfRange(order, 0, nTrain),
-        Arrays.copyOfRange(order, nTrain, nTrain + nValid), Arrays.copyOfRange(order, nTrain + nValid, order.length),
-        positive, true);
+    return ProtocolSupport.splitLogged(name(), s, data, new int[][] {Arrays.copyOfRange(order, 0, nTrain),
+        Arrays.copyOfRange(order, nTrain, nTrain + nValid), Arrays.copyOfRange(order, nTrain + nValid, order.length)},
+        positive);
   }
 }

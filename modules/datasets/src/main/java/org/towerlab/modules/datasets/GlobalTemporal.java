@@ -51,8 +51,16 @@ public final class GlobalTemporal implements Protocol {
     s.put("test-start", config.testStart());
     s.put("valid-start.timestamp", tValid);
     s.put("test-start.timestamp", tTest);
+    int[][] negatives = null;
+    if (log.exposed() != null) {
+      int[] neg = ProtocolSupport.loggedNegatives(data, positive, rows, config.kCore());
+      negatives = ProtocolSupport.byPart(neg, r -> {
+        long t = log.timestamps()[r];
+        return t < tValid ? 0 : t < tTest ? 1 : 2;
+      });
+    }
     return ProtocolSupport.split(name(), s, data, Arrays.copyOf(parts[0], fill[0]), Arrays.copyOf(parts[1], fill[1]),
-        Arrays.copyOf(parts[2], fill[2]), positive, false);
+        Arrays.copyOf(parts[2], fill[2]), positive, negatives);
   }
 
   private static long quantile(long[] sorted, double q) {

@@ -36,6 +36,10 @@ public final class LeaveLastOut implements Protocol {
     int nt = 0;
     int nv = 0;
     int ne = 0;
+    long[] validFrom = new long[data.numQueries()];
+    long[] testFrom = new long[data.numQueries()];
+    Arrays.fill(validFrom, Long.MAX_VALUE);
+    Arrays.fill(testFrom, Long.MAX_VALUE);
     for (int[] g : ProtocolSupport.byQuery(log, rows, data.numQueries())) {
       ProtocolSupport.sortByTime(log, g);
       int cut = g.length >= 3 ? g.length - 2 : g.length;
@@ -45,10 +49,24 @@ public final class LeaveLastOut implements Protocol {
       if (g.length >= 3) {
         valid[nv++] = g[g.length - 2];
         test[ne++] = g[g.length - 1];
+        int q = log.queries()[g[0]];
+        validFrom[q] = log.timestamps()[g[g.length - 2]];
+        testFrom[q] = log.timestamps()[g[g.length - 1]];
       }
+    }
+    int[][] negatives = null;
+    if (log.exposed() != null) {
+      // logged non-positive rows by time: from the user's test positive on, test; from the valid
+      // positive on, valid; before, train
+      int[] neg = ProtocolSupport.loggedNegatives(data, positive, rows, config.kCore());
+      negatives = ProtocolSupport.byPart(neg, r -> {
+        int q = log.queries()[r];
+        long t = log.timestamps()[r];
+        return t >= testFrom[q] ? 2 : t >= validFrom[q] ? 1 : 0;
+      });
     }
     return ProtocolSupport.split(name(), ProtocolSupport.settings(label, config.minRating(), config.kCore(),
         config.excludeSeen()), data, Arrays.copyOf(train, nt), Arrays.copyOf(valid, nv), Arrays.copyOf(test, ne),
-        positive, false);
+        positive, negatives);
   }
 }

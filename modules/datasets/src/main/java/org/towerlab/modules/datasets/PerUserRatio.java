@@ -50,7 +50,26 @@ public final class PerUserRatio implements Protocol {
     Map<String, Object> s = ProtocolSupport.settings(label, config.minRating(), config.kCore(), config.excludeSeen());
     s.put("ratios", config.ratios());
     s.put("seed-stream", "data.split");
+    int[][] negatives = null;
+    if (log.exposed() != null) {
+      // logged non-positive rows: the same per-user ratios, on their own stream so that the
+      // positives' split is the one a log without exposures gets
+      int[] neg = ProtocolSupport.loggedNegatives(data, positive, rows, config.kCore());
+      SplittableRandom negRng = seeds.stream("data.split.logged");
+      int[] partOf = new int[log.size()];
+      for (int[] g : ProtocolSupport.byQuery(log, neg, data.numQueries())) {
+        ProtocolSupport.shuffle(g, negRng);
+        int[] cnt = ProtocolSupport.splitCounts(g.length, ratios);
+        int k = 0;
+        for (int p = 0; p < 3; p++) {
+          for (int c = 0; c < cnt[p]; c++) {
+            partOf[g[k++]] = p;
+          }
+        }
+      }
+      negatives = ProtocolSupport.byPart(neg, r -> partOf[r]);
+    }
     return ProtocolSupport.split(name(), s, data, Arrays.copyOf(parts[0], fill[0]), Arrays.copyOf(parts[1], fill[1]),
-        Arrays.copyOf(parts[2], fill[2]), positive, false);
+        Arrays.copyOf(parts[2], fill[2]), positive, negatives);
   }
 }

@@ -265,16 +265,87 @@ final class ProtocolSupport {
     return s;
   }
 
-  /** Assembles the split: selects the parts, adds the {@code positive} label, records row counts. */
+  /**
+   * The rows a retrieval protocol keeps as logged non-positive rows: rows with {@code positive} 0
+   * (shown but not engaged, or logged candidates that were never shown). Empty when the log has no
+   * exposure column: such a log holds interactions only and a non-positive row there is just a
+   * disliked rating, not a logged impression. After a k-core filter (k > 1), only rows of users and
+   * items that kept a positive stay.
+   */
+  static int[] loggedNegatives(Dataset data, float[] positive, int[] keptPositives, int kCore) {
+    InteractionLog log = data.log();
+    if (log.exposed() == null) {
+      return new int[0];
+    }
+    boolean[] user = new boolean[data.numQueries()];
+    boolean[] item = new boolean[data.numItems()];
+    for (int r : keptPositives) {
+      user[log.queries()[r]] = true;
+      item[log.items()[r]] = true;
+    }
+    boolean[] keep = new boolean[log.size()];
+    for (int r = 0; r < keep.length; r++) {
+      keep[r] = positive[r] <= 0 && (kCore <= 1 || (user[log.queries()[r]] && item[log.items()[r]]));
+    }
+    return rows(keep);
+  }
+
+  /**
+   * Assembles a split whose logged rows are the positives of each part plus {@code negatives}
+   * (non-positive rows per part: {@code [train, valid, test]}), or a split without logged rows when
+   * {@code negatives} is null.
+   */
   static Split split(String protocol, Map<String, Object> settings, Dataset data, int[] train, int[] valid,
-      int[] test, float[] positive, boolean pointwise) {
+      int[] test, float[] positive, int[][] negatives) {
     Map<String, Object> s = new LinkedHashMap<>(settings);
     s.put("rows.input", data.log().size());
     s.put("rows.train", train.length);
     s.put("rows.valid", valid.length);
     s.put("rows.test", test.length);
+    Split.Logged logged = null;
+    if (negatives != null) {
+      int[][] pos = {train, valid, test};
+      InteractionLog[] parts = new InteractionLog[3];
+      for (int p = 0; p < 3; p++) {
+        int[] all = new int[pos[p].length + negatives[p].length];
+        System.arraycopy(pos[p], 0, all, 0, pos[p].length);
+        System.arraycopy(negatives[p], 0, all, pos[p].length, negatives[p].length);
+        parts[p] = part(data.log(), all, positive);
+      }
+      logged = new Split.Logged(parts[0], parts[1], parts[2]);
+      s.put("logged.train", parts[0].size());
+      s.put("logged.valid", parts[1].size());
+      s.put("logged.test", parts[2].size());
+    }
     return new Split(protocol, s, data, part(data.log(), train, positive), part(data.log(), valid, positive),
-        part(data.log(), test, positive), POSITIVE, pointwise);
+        part(data.log(), test, positive), logged, POSITIVE);
+  }
+
+  /**
+   * Assembles a split from all logged rows per part ({@code [train, valid, test]}); each part's
+   * positives are its rows with {@code positive} 1.
+   */
+  static Split splitLogged(String protocol, Map<String, Object> settings, Dataset data, int[][] logged,
+      float[] positive) {
+    int[][] pos = new int[3][];
+    int[][] neg = new int[3][];
+    for (int p = 0; p < 3; p++) {
+      pos[p] = Arrays.stream(logged[p]).filter(r -> positive[r] > 0).toArray();
+      neg[p] = Arrays.stream(logged[p]).filter(r -> positive[r] <= 0).toArray();
+    }
+    return split(protocol, settings, data, pos[0], pos[1], pos[2], positive, neg);
+  }
+
+  /** Splits {@code rows} into three parts by each row's part index {@code 0, 1, 2}. */
+  static int[][] byPart(int[] rows, java.util.function.IntUnaryOperator partOf) {
+    int[][] parts = {new int[rows.length], new int[rows.length], new int[rows.length]};
+    int[] fill = new int[3];
+    for (int r : rows) {
+      int p = partOf.applyAsInt(r);
+      parts[p][fill[p]++] = r;
+    }
+    return new int[][] {Arrays.copyOf(parts[0], fill[0]), Arrays.copyOf(parts[1], fill[1]),
+        Arrays.copyOf(parts[2], fill[2])};
   }
 
   private static InteractionLog part(InteractionLog log, int[] rows, float[] positive) {
@@ -287,7 +358,6 @@ final class ProtocolSupport {
       p[k] = positive[sorted[k]];
     }
     labels.put(POSITIVE, p);
-    return new InteractionLog(sel.queries(), sel.items(), sel.timestamps(), labels, sel.exposed(), sel.positions(),
-        sel.propensities());
+    return sel.withLabels(labels);
   }
 }

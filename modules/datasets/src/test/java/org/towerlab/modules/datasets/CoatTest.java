@@ -72,14 +72,16 @@ class CoatTest {
   }
 
   @Test
-  void coatRandomTest_pointwise_keepsNegatives() {
+  void coatRandomTest_loggedRows_keepEveryRatingWithBothClasses() {
     Dataset d = real();
 
-    Split s = new CoatRandomTest(new CoatRandomTestConfig(null, null, null, null, null, true)).split(d, new Seeds(1));
+    Split s = new CoatRandomTest(CoatRandomTestConfig.defaults()).split(d, new Seeds(1));
 
-    assertThat(s.pointwise()).isTrue();
-    assertThat(s.test().size()).isEqualTo(4_640);
-    assertThat(s.train().label("positive")).contains(0f, 1f);
+    assertThat(s.hasLoggedNegatives()).isTrue();
+    assertThat(s.logged("test").size()).isEqualTo(4_640);
+    assertThat(s.logged("train").size() + s.logged("valid").size()).isEqualTo(6_960);
+    assertThat(s.logged("train").label("positive")).contains(0f, 1f);
+    assertThat(s.train().label("positive")).containsOnly(1f);
   }
 
   @Test

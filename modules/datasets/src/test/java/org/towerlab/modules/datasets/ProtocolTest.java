@@ -44,7 +44,7 @@ class ProtocolTest {
       assertThat(c).isEqualTo(ProtocolSupport.splitCounts(n, new double[] {0.8, 0.1, 0.1}));
     });
     assertThat(s.positiveLabel()).isEqualTo("positive");
-    assertThat(s.pointwise()).isFalse();
+    assertThat(s.hasLogged()).as("MovieLens logs interactions only").isFalse();
     assertThat(s.settings()).containsEntry("rows.train", s.train().size()).containsEntry("k-core", 0)
         .containsEntry("min-rating", "none").containsEntry("label", "rating");
   }
@@ -154,17 +154,21 @@ class ProtocolTest {
     for (float r : RANDOM.log().label("rating")) {
       threes += r == 3f ? 1 : 0;
     }
-    assertThat(s.pointwise()).isTrue();
-    assertThat(s.train().size() + s.valid().size() + s.test().size()).isEqualTo(RANDOM.log().size() - threes);
+    assertThat(s.hasLoggedNegatives()).isTrue();
+    int logged = s.logged("train").size() + s.logged("valid").size() + s.logged("test").size();
+    assertThat(logged).isEqualTo(RANDOM.log().size() - threes);
     for (InteractionLog part : List.of(s.train(), s.valid(), s.test())) {
+      assertThat(part.label("positive")).as("positive rows of ctr").containsOnly(1f);
+    }
+    for (InteractionLog part : List.of(s.logged("train"), s.logged("valid"), s.logged("test"))) {
       for (int r = 0; r < part.size(); r++) {
         float rating = part.label("rating")[r];
         assertThat(rating).isNotEqualTo(3f);
         assertThat(part.label("positive")[r]).isEqualTo(rating > 3 ? 1f : 0f);
       }
     }
-    assertThat(s.train().label("positive")).contains(0f, 1f);
-    assertThat((double) s.test().size() / (s.train().size() + s.valid().size() + s.test().size())).isBetween(0.09, 0.11);
+    assertThat(s.logged("train").label("positive")).contains(0f, 1f);
+    assertThat((double) s.logged("test").size() / logged).isBetween(0.09, 0.11);
     assertThat(s.settings()).containsEntry("threshold", 3.0).containsEntry("drop-equal", true);
   }
 
@@ -172,7 +176,8 @@ class ProtocolTest {
   void ctr_keepEqual_marksThreesNegative() {
     Split s = new Ctr(new CtrConfig(null, null, null, null, null, false, null, null)).split(RANDOM, new Seeds(2));
 
-    assertThat(s.train().size() + s.valid().size() + s.test().size()).isEqualTo(RANDOM.log().size());
+    assertThat(s.logged("train").size() + s.logged("valid").size() + s.logged("test").size())
+        .isEqualTo(RANDOM.log().size());
   }
 
   @Test
@@ -182,9 +187,11 @@ class ProtocolTest {
     Split s = new Ctr(CtrConfig.defaults()).split(sim, new Seeds(2));
 
     assertThat(s.settings()).containsEntry("label", "click").containsEntry("threshold", 0.5);
-    assertThat(s.train().size() + s.valid().size() + s.test().size()).isEqualTo(sim.log().size());
-    for (int r = 0; r < s.train().size(); r++) {
-      assertThat(s.train().label("positive")[r]).isEqualTo(s.train().label("click")[r]);
+    assertThat(s.logged("train").size() + s.logged("valid").size() + s.logged("test").size())
+        .isEqualTo(sim.log().size());
+    InteractionLog train = s.logged("train");
+    for (int r = 0; r < train.size(); r++) {
+      assertThat(train.label("positive")[r]).isEqualTo(train.label("click")[r]);
     }
   }
 
@@ -196,6 +203,36 @@ class ProtocolTest {
 
     assertThat(s.train().label("click")).containsOnly(1f);
     assertThat(s.test().label("click")).containsOnly(1f);
+  }
+
+  @Test
+  void perUserRatio_simulator_loggedRowsAddNonClicks_positivesSplitAsWithoutExposures() {
+    Dataset sim = new Simulator(SimulatorConfig.of(100, 50, 10, 5L), 5L).load();
+    InteractionLog log = sim.log();
+    Dataset noExposure = new Dataset(sim.name(), sim.queryKind(), sim.schema(), sim.queryFeatures(),
+        sim.itemFeatures(), new InteractionLog(log.queries(), log.items(), log.timestamps(), log.labels(), null,
+            log.positions(), log.propensities()), sim.itemCategory(), sim.files(), null);
+
+    Split with = new PerUserRatio(PerUserRatioConfig.defaults()).split(sim, new Seeds(2));
+    Split without = new PerUserRatio(PerUserRatioConfig.defaults()).split(noExposure, new Seeds(2));
+
+    assertThat(without.hasLogged()).isFalse();
+    assertThat(with.hasLoggedNegatives()).isTrue();
+    for (String part : Split.PARTS) {
+      assertThat(with.part(part).queries()).isEqualTo(without.part(part).queries());
+      assertThat(with.part(part).items()).isEqualTo(without.part(part).items());
+      InteractionLog logged = with.logged(part);
+      int clicks = 0;
+      for (float c : logged.label("click")) {
+        clicks += c > 0 ? 1 : 0;
+      }
+      assertThat(clicks).as("positives of %s inside its logged rows", part).isEqualTo(with.part(part).size());
+    }
+    int total = 0;
+    for (String part : Split.PARTS) {
+      total += with.logged(part).size();
+    }
+    assertThat(total).isEqualTo(log.size());
   }
 
   @Test

@@ -192,8 +192,7 @@ class EbrTrainingSmokeTest {
           }
           off += widths.get(p);
         }
-        NDArray total = loss.compute(new LossInput(scores, negatives, Tensors.create(bm, mask, new Shape(b, c)), null,
-            null, Map.of(), null, null, null, null, null), fwd);
+        NDArray total = loss.compute(LossInput.builder(scores).negatives(negatives, Tensors.create(bm, mask, new Shape(b, c))).labels(Map.of()).build(), fwd);
         gc.backward(total);
         value = total.getFloat();
       }

@@ -37,7 +37,7 @@ final class Fixtures {
     InteractionLog empty = new InteractionLog(new int[0], new int[0], new long[0], Map.of(), null, null, null);
     Dataset ds = new Dataset("tiny", QueryKind.USER, schema, FeatureTable.builder(Side.QUERY, numQueries).build(),
         FeatureTable.builder(Side.ITEM, numItems).build(), log, null, null, null);
-    return new Split("hand", Map.of(), ds, log, empty, empty, null, false);
+    return new Split("hand", Map.of(), ds, log, empty, empty, null);
   }
 
   /** A sampler context over {@code numItems} items with the given known (query, item) positives. */
@@ -59,7 +59,7 @@ final class Fixtures {
         return knownPairs.contains(pair(query, item));
       }
 
-      public InteractionLog unexposedNegatives() {
+      public InteractionLog shownNegatives() {
         return null;
       }
 

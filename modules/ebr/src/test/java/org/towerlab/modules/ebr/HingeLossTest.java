@@ -31,7 +31,7 @@ class HingeLossTest {
   }
 
   private LossInput input(NDArray pos, NDArray neg, NDArray mask) {
-    return new LossInput(pos, neg, mask, null, null, Map.of(), null, null, null, null, null);
+    return LossInput.builder(pos).negatives(neg, mask).labels(Map.of()).build();
   }
 
   private NDArray vectors(float[] values, int rows) {

@@ -122,8 +122,7 @@ class OnlineHardSamplerTest {
         }
         NDArray neg = all.gather(Tensors.create(m, idx, new Shape(b, 1)), 1); // [B, 1]
         NDArray loss = new HingeLoss(new HingeLossConfig(2.0, "mean"))
-            .compute(new LossInput(pos, neg, m.ones(new Shape(b, 1)), null, null, Map.of(), null, null, null, null,
-                null), fwd);
+            .compute(LossInput.builder(pos).negatives(neg, m.ones(new Shape(b, 1))).labels(Map.of()).build(), fwd);
         gc.backward(loss);
       }
       // Rows 0, 1, 2 choose each other (2, 2, 1) and row 3 chooses 1: column 3 is never chosen.

@@ -165,6 +165,11 @@ public final class HitTower implements Tower, Coupling, org.towerlab.api.Compati
    * positive). Adds {@code generation-weight * (L_T + L_N)} as {@code hit-generation-<side>}.
    */
   @Override
+  public void couple(Coupling.Pairs pairs, Forward fwd) {
+    couple(pairs.self(), pairs.other(), pairs.labels(), fwd);
+  }
+
+  /** The coupling on (self, other) rows with their labels. */
   public void couple(TowerOutput self, TowerOutput other, Map<String, NDArray> labels, Forward fwd) {
     NDManager m = fwd.manager();
     NDArray rmT = self.extras().get(TARGET); // [B, p]

@@ -62,7 +62,7 @@ final class Fixtures {
     InteractionLog log = new InteractionLog(q, it, new long[n], Map.of("positive", pos), null, null, null);
     Dataset ds = new Dataset("tiny", QueryKind.USER, schema, qf, itf, log, null, Map.of(), null);
     InteractionLog empty = log.select(new int[0]);
-    return new Split("hand", Map.of(), ds, log, empty, empty, null, false);
+    return new Split("hand", Map.of(), ds, log, empty, empty, null);
   }
 
   static InitContext init(NDManager manager, Split split, Side side, long seed) {

@@ -32,7 +32,7 @@ import org.towerlab.tracking.provenance.Reproduce;
  *
  * <p>Before anything is trained, the data source is loaded and its files' hashes are compared with
  * the ones in {@code provenance.json} ({@link Reproduce#requireSameData}); a difference is a user
- * error with the diff. Timing metrics ({@code train/seconds}, {@code ...-per-second}) are not
+ * error with the diff. Timing metrics ({@code train/seconds}, {@code ...-per-second}, {@code cost/.../us-...}) are not
  * compared: they differ on every run.
  */
 final class Reproduction {
@@ -121,9 +121,13 @@ final class Reproduction {
     return out;
   }
 
-  /** Wall-clock metrics ({@code train/seconds}, {@code train/mean-examples-per-second}). */
+  /**
+   * Wall-clock metrics ({@code train/seconds}, {@code train/mean-examples-per-second}, the measured
+   * scoring times {@code cost/.../us-per-...}).
+   */
   static boolean isTiming(String metric) {
-    return metric.endsWith("seconds") || metric.endsWith("per-second");
+    return metric.endsWith("seconds") || metric.endsWith("per-second") || metric.startsWith("cost/us-")
+        || (metric.startsWith("cost/") && metric.contains("/us-"));
   }
 
   /** Reads {@code metrics.json}; non-finite values written as strings ({@code "NaN"}) are parsed back. */

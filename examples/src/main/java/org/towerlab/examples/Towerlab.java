@@ -227,13 +227,14 @@ public final class Towerlab implements Callable<Integer> {
       Model model = (Model) build(Kind.MODEL, c.model(), "$.model", seeds, Model.class);
       Sampler sampler = (Sampler) build(Kind.SAMPLER, c.sampler(), "$.sampler", seeds, Sampler.class);
       Loss loss = (Loss) build(Kind.LOSS, c.loss(), "$.loss", seeds, Loss.class);
+      Object trainer = build(Kind.TRAINER, c.trainer(), "$.trainer", seeds, TrainingStrategy.class);
       if (model != null) {
-        List<String> problems = org.towerlab.api.Compatibility.Parts.of(model, sampler, loss).problems();
+        List<String> problems = org.towerlab.api.Compatibility.Parts.of(model, sampler, loss).withTrainer(trainer)
+            .problems();
         if (!problems.isEmpty()) {
           throw new UserException("Invalid combination: " + String.join(" ", problems));
         }
       }
-      build(Kind.TRAINER, c.trainer(), "$.trainer", seeds, TrainingStrategy.class);
       for (int i = 0; i < c.evaluators().size(); i++) {
         build(Kind.EVALUATOR, c.evaluators().get(i), "$.evaluators[" + i + "]", seeds, Evaluator.class);
       }

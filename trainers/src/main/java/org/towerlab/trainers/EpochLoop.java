@@ -20,7 +20,6 @@ import org.towerlab.api.UserException;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.eval.Evaluator;
 import org.towerlab.api.eval.Scorer;
-import org.towerlab.api.nn.Params;
 import org.towerlab.api.random.Seeds;
 import org.towerlab.api.tracking.Tracker;
 import org.towerlab.api.train.TrainResult;
@@ -43,7 +42,8 @@ final class EpochLoop {
   record Spec(
       String label,
       TrainStep step,
-      Params params,
+      Map<String, NDArray> checkpointed,
+      Map<String, NDArray> trainable,
       PlainTrainerConfig config,
       TowerScorer scorer,
       Scorer validationScorer,
@@ -77,11 +77,11 @@ final class EpochLoop {
   static TrainResult run(Spec s) {
     PlainTrainerConfig config = s.config();
     TrainStep step = s.step();
-    Map<String, NDArray> params = s.params().all();
+    Map<String, NDArray> params = s.checkpointed();
     Split split = s.split();
     NDManager manager = s.manager();
     try (NDManager stateManager = manager.newSubManager()) {
-      AdamW adam = new AdamW(s.params().trainable(), stateManager, config.learningRate(), config.weightDecay(),
+      AdamW adam = new AdamW(s.trainable(), stateManager, config.learningRate(), config.weightDecay(),
           config.clipNorm());
       int n = step.size();
       long shuffleBase = s.seeds().seed(s.streams() + "data.shuffle");

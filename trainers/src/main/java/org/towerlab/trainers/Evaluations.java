@@ -21,17 +21,27 @@ public final class Evaluations {
    */
   public static Result evaluate(List<Evaluator> evaluators, Split split, String part, Scorer scorer,
       NDManager manager) {
+    return evaluate(evaluators, split, part, scorer, Map.of(), manager);
+  }
+
+  /**
+   * With the run's named scorers (cascade stages); an evaluator pinned to a scorer that is not among
+   * them is skipped (a stage's own validation runs without the others).
+   */
+  public static Result evaluate(List<Evaluator> evaluators, Split split, String part, Scorer scorer,
+      Map<String, Scorer> scorers, NDManager manager) {
     InteractionLog target = split.part(part);
     InteractionLog seen = "test".equals(part) ? concat(split.train(), split.valid()) : split.train();
     Map<String, Double> metrics = new LinkedHashMap<>();
     Map<String, double[]> perQuery = new LinkedHashMap<>();
     long[] queries = null;
     for (Evaluator e : evaluators) {
-      if (!e.appliesTo(split)) {
+      if (!e.appliesTo(split) || (e.scorerName() != null && !scorers.containsKey(e.scorerName()))) {
         continue;
       }
       try (NDManager m = manager.newSubManager()) {
-        Evaluation ev = e.evaluate(new EvalContext(split, part, target, seen, scorer, m));
+        // a cascade keeps the query's seen items out of its upstream stages, as serving would
+        Evaluation ev = e.evaluate(new EvalContext(split, part, target, seen, scorer.excluding(seen), scorers, m));
         ev.metrics().forEach((k, v) -> metrics.put(part + "/" + k, v));
         if (queries == null || java.util.Arrays.equals(queries, ev.queries())) {
           queries = ev.queries();

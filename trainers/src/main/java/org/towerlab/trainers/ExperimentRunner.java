@@ -175,12 +175,20 @@ public final class ExperimentRunner {
       evaluators.add(registry.build(Kind.EVALUATOR, cfg.evaluators().get(i), "$.evaluators[" + i + "]", seeds,
           Evaluator.class));
     }
-    List<String> problems = org.towerlab.api.Compatibility.Parts.of(model, sampler, loss).problems();
+    org.towerlab.api.Compatibility.Parts parts = org.towerlab.api.Compatibility.Parts.of(model, sampler, loss)
+        .withTrainer(strategy);
+    List<String> problems = parts.problems();
     if (!problems.isEmpty()) {
       throw new UserException("Invalid combination in " + run.source() + " (run " + cfg.run() + "): "
           + String.join(" ", problems));
     }
     Split split = split(cfg, run, seeds);
+    // the checks that need the data: row modes, samplers of logged rows, a teacher's run
+    problems = parts.withSplit(split).problems();
+    if (!problems.isEmpty()) {
+      throw new UserException("Invalid combination in " + run.source() + " (run " + cfg.run() + ") on data set '"
+          + split.dataset().name() + "': " + String.join(" ", problems));
+    }
     if (evaluators.stream().noneMatch(e -> e.appliesTo(split))) {
       throw new UserException("None of the evaluators in " + run.source() + " applies to the '" + split.protocol()
           + "' protocol on data set '" + split.dataset().name() + "'. Add {type: topk} to evaluators"
@@ -230,19 +238,37 @@ public final class ExperimentRunner {
           p.initialize(new InitContext(params.scope("loss"), split, null));
         }
         result = strategy.train(new TrainContext(model, sampler, loss, split, evaluators, seeds, tracker, dir, resume,
-            params, manager));
+            params, manager, services(cfg, seeds, tracker, dir)));
+        Map<String, Scorer> stages = result.stages();
         try (Scorer scorer = result.scorer() != null ? result.scorer() : model.trainable()
             ? new TowerScorer(model, new FeatureBatches(split), split.dataset().numItems(), manager)
             : model.fixedScorer(split)) {
-          Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, manager);
-          Evaluations.Result test = Evaluations.evaluate(evaluators, split, "test", scorer, manager);
+          Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, stages, manager);
+          Evaluations.Result test = Evaluations.evaluate(evaluators, split, "test", scorer, stages, manager);
           metrics.putAll(valid.metrics());
           metrics.putAll(test.metrics());
+          // every stage of a cascade (and a distillation teacher) on its own: <part>/<stage>/<metric>
+          List<Evaluator> unpinned = evaluators.stream().filter(e -> e.scorerName() == null).toList();
+          for (Map.Entry<String, Scorer> st : stages.entrySet()) {
+            for (String part : List.of("valid", "test")) {
+              Evaluations.evaluate(unpinned, split, part, st.getValue(), Map.of(), manager).metrics()
+                  .forEach((k, v) -> metrics.put(part + "/" + st.getKey() + "/" + k.substring(part.length() + 1), v));
+            }
+          }
           metrics.putAll(result.stats());
           metrics.put("train/best-epoch", (double) result.bestEpoch());
+          metrics.putAll(Costs.measure("cost/", scorer, model.trainable() && result.scorer() == null
+              ? params.count() : Double.NaN));
+          for (Map.Entry<String, Scorer> st : stages.entrySet()) {
+            metrics.putAll(Costs.measure("cost/" + st.getKey() + "/", st.getValue(), Double.NaN));
+          }
           writePerQuery(dir.resolve("per-query-test.csv"), test);
           if (scorer instanceof TowerScorer ts) {
             Embeddings.write(dir.resolve("embeddings"), model, ts, new FeatureBatches(split), split, manager);
+          }
+        } finally {
+          for (Scorer st : stages.values()) {
+            st.close();
           }
         }
       }
@@ -283,6 +309,38 @@ public final class ExperimentRunner {
       tracker.close();
       throw e;
     }
+  }
+
+  /**
+   * What a strategy may ask the runner for: components built from config trees (a teacher read from
+   * an earlier run's effective config), and a tracker per stage, a child of this run whose local
+   * files go to {@code <run dir>/stages/<stage>/}.
+   */
+  private org.towerlab.api.train.RunServices services(ExperimentConfig cfg, Seeds seeds, Tracker runTracker,
+      Path dir) {
+    return new org.towerlab.api.train.RunServices() {
+      @Override
+      public <T> T build(Kind kind, Map<String, Object> section, String path, Class<T> type) {
+        ComponentConfig c;
+        try {
+          c = registry.mapper().convertValue(section, kind.configType());
+        } catch (IllegalArgumentException e) {
+          throw new UserException("Cannot read the " + kind.label() + " section at " + path + ": " + e.getMessage());
+        }
+        return registry.build(kind, c, path, seeds, type);
+      }
+
+      @Override
+      public Tracker stageTracker(String stage) {
+        Tracker t = tracker(cfg, seeds);
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("towerlab.version", version());
+        tags.put("towerlab.stage", stage);
+        t.start(new RunSpec(cfg.name(), cfg.run() + " / " + stage, dir.getFileName() + "-" + stage,
+            dir.resolve("stages").resolve(stage), runTracker.runId(), tags));
+        return t;
+      }
+    };
   }
 
   /** The grid's config file as written (the parent run records the grid, not one child). */

@@ -19,7 +19,7 @@ final class Leaderboard {
     TreeSet<String> keys = new TreeSet<>(Leaderboard::compareKeys);
     for (ExperimentRunner.RunOutcome o : outcomes) {
       for (String k : o.metrics().keySet()) {
-        if (k.startsWith("test/")) {
+        if (k.startsWith("test/") || k.startsWith("cost/")) {
           keys.add(k);
         }
       }
@@ -44,10 +44,14 @@ final class Leaderboard {
     }
   }
 
+  /** Ranking and pointwise metrics of any label or stage, the cascade metrics, and the main costs. */
   private static boolean main(String key) {
-    String k = key.substring(key.indexOf('/') + 1);
+    if (key.startsWith("cost/")) {
+      return key.endsWith("/flops-per-pair") || key.endsWith("/us-per-1000-candidates") || key.endsWith("/us-per-query");
+    }
+    String k = key.substring(key.lastIndexOf('/') + 1);
     return k.startsWith("recall@") || k.startsWith("ndcg@") || k.startsWith("hit@") || k.equals("auc")
-        || k.equals("gauc") || k.equals("logloss") || k.equals("best-epoch");
+        || k.equals("gauc") || k.equals("logloss") || k.equals("best-epoch") || k.equals("opa");
   }
 
   private static String fmt(Double v, String key) {

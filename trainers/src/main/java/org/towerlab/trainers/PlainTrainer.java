@@ -13,7 +13,7 @@ import org.towerlab.api.train.TrainingStrategy;
  * validation metric, checkpoints and resume ({@link EpochLoop}). Which rows train the loss is
  * {@code trainer.rows} or the loss's own choice ({@link RowModes}).
  */
-public final class PlainTrainer implements TrainingStrategy {
+public final class PlainTrainer implements TrainingStrategy, org.towerlab.api.Compatibility {
   private final PlainTrainerConfig config;
   private final PrintStream console;
 
@@ -28,6 +28,24 @@ public final class PlainTrainer implements TrainingStrategy {
 
   public PlainTrainerConfig config() {
     return config;
+  }
+
+  @Override
+  public String incompatibility(Parts parts) {
+    if (parts.loss() != null && parts.loss().needsTeacher()) {
+      return "The loss reads a teacher's scores, which the plain strategy does not have. Use trainer type distill"
+          + " (with a teacher) or a cascade stage with teacher:.";
+    }
+    try {
+      if (parts.split() != null && parts.loss() != null) {
+        RowModes.resolve(parts.loss(), parts.split(), config.rows(), "trainer.rows");
+      } else if (parts.loss() != null) {
+        RowModes.check(parts.loss(), config.rows(), "trainer.rows");
+      }
+    } catch (org.towerlab.api.UserException e) {
+      return e.getMessage();
+    }
+    return null;
   }
 
   /** The training step this strategy runs for {@code ctx} (also what tests drive directly). */
@@ -55,7 +73,7 @@ public final class PlainTrainer implements TrainingStrategy {
     FeatureBatches batches = new FeatureBatches(ctx.split());
     try (TowerScorer scorer = new TowerScorer(model, batches, ctx.split().dataset().numItems(), ctx.manager())) {
       TrainStep step = step(ctx, scorer, batches);
-      return EpochLoop.run(new EpochLoop.Spec("", step, ctx.params(), config, scorer, scorer, ctx.evaluators(),
+      return EpochLoop.run(new EpochLoop.Spec("", step, ctx.params().all(), ctx.params().trainable(), config, scorer, scorer, ctx.evaluators(),
           ctx.split(), ctx.seeds(), "", ctx.tracker(), ctx.runDir().resolve("checkpoints"), ctx.resume(),
           ctx.manager(), console, 0));
     }

@@ -53,5 +53,9 @@ public record PlainTrainerConfig(Integer epochs, Integer batchSize, Double learn
       throw new IllegalArgumentException("ipw-clip must be in (0, 1], got " + ipwClip);
     }
   }
-}
 
+  /** The defaults of every setting. */
+  public static PlainTrainerConfig defaults() {
+    return new PlainTrainerConfig(null, null, null, null, null, null, null, null, null, null, null);
+  }
+}

@@ -47,6 +47,19 @@ public final class RowModes {
         + " for none of them. Use a protocol that keeps logged rows (ctr) or a loss that trains on positives.");
   }
 
+  /** The data-free part of {@link #resolve}: a configured mode the loss does not accept is refused. */
+  public static void check(Loss loss, String configured, String path) {
+    if (configured == null || configured.equals("auto")) {
+      return;
+    }
+    TrainingRows mode = parse(configured, path);
+    if (!loss.rows().contains(mode)) {
+      throw new UserException("The loss (" + loss.getClass().getSimpleName() + ") cannot train on " + path + ": "
+          + configured + "; it accepts " + labels(loss.rows()) + ". " + why(mode) + " Set " + path + " to "
+          + loss.rows().get(0).label() + " or choose another loss.");
+    }
+  }
+
   static TrainingRows parse(String value, String path) {
     for (TrainingRows m : TrainingRows.values()) {
       if (m.label().equals(value)) {

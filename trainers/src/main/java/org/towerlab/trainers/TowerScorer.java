@@ -138,9 +138,24 @@ public final class TowerScorer implements Scorer {
     return out;
   }
 
+  /** From the actual outputs ({@link org.towerlab.api.model.Interaction#flopsPerPair(TowerOutput, TowerOutput)}). */
   @Override
   public long flopsPerPair() {
-    return model.interaction().flopsPerPair(items().dim());
+    TowerOutput all = items();
+    try (NDManager m = cache.newSubManager(); NDScope scope = new NDScope()) {
+      TowerOutput q = encode(Side.QUERY, new long[] {0}, m);
+      return model.interaction().flopsPerPair(q, all);
+    }
+  }
+
+  @Override
+  public boolean itemSidePrecomputable() {
+    return model.interaction().itemSidePrecomputable();
+  }
+
+  /** The model this scorer scores with. */
+  public Model model() {
+    return model;
   }
 
   @Override

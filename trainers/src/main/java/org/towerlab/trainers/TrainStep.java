@@ -375,7 +375,8 @@ public final class TrainStep {
               int col = j < cols[i].length ? cols[i][j] : i;
               idx[i * w + j] = col;
               mask[i * w + j] = j < cols[i].length && pos[col] != pos[i] ? 1f : 0f;
-              lq[i * w + j] = negs.inBatchLogQ() == null ? 0f : negs.inBatchLogQ()[col];
+              lq[i * w + j] = negs.inBatchLogQByRow() != null ? negs.inBatchLogQByRow()[i][col]
+                  : negs.inBatchLogQ() == null ? 0f : negs.inBatchLogQ()[col];
               ids[i * w + j] = j < cols[i].length ? pos[col] : -1;
             }
           }
@@ -392,7 +393,8 @@ public final class TrainStep {
         for (int i = 0; i < b; i++) {
           for (int j = 0; j < b; j++) {
             mask[i * b + j] = pos[j] != pos[i] ? 1f : 0f;
-            lq[i * b + j] = negs.inBatchLogQ() == null ? 0f : negs.inBatchLogQ()[j];
+            lq[i * b + j] = negs.inBatchLogQByRow() != null ? negs.inBatchLogQByRow()[i][j]
+                : negs.inBatchLogQ() == null ? 0f : negs.inBatchLogQ()[j];
             ids[i * b + j] = pos[j];
           }
         }
@@ -402,7 +404,7 @@ public final class TrainStep {
         idCols.add(ids);
         widths.add(b);
       }
-      anyLogq |= negs.inBatchLogQ() != null;
+      anyLogq |= negs.inBatchLogQ() != null || negs.inBatchLogQByRow() != null;
     }
     if (m > 0) {
       negCols.add(inter.scoreAll(qo, io.rows(b, b + m), fwd)); // [B, M]
@@ -412,7 +414,8 @@ public final class TrainStep {
       for (int i = 0; i < b; i++) {
         for (int j = 0; j < m; j++) {
           mask[i * m + j] = negs.shared()[j] != pos[i] ? 1f : 0f;
-          lq[i * m + j] = negs.sharedLogQ() == null ? 0f : negs.sharedLogQ()[j];
+          lq[i * m + j] = negs.sharedLogQByRow() != null ? negs.sharedLogQByRow()[i][j]
+              : negs.sharedLogQ() == null ? 0f : negs.sharedLogQ()[j];
           ids[i * m + j] = negs.shared()[j];
         }
       }
@@ -420,7 +423,7 @@ public final class TrainStep {
       logqCols.add(lq);
       idCols.add(ids);
       widths.add(m);
-      anyLogq |= negs.sharedLogQ() != null;
+      anyLogq |= negs.sharedLogQ() != null || negs.sharedLogQByRow() != null;
     }
     if (k > 0) {
       negCols.add(inter.scorePaired(qo, io.rows(b + m, b + m + (long) b * k), k, fwd)); // [B, K]

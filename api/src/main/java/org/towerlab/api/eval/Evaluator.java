@@ -11,7 +11,16 @@ public interface Evaluator {
 
   Evaluation evaluate(EvalContext ctx);
 
-  /** Whether this evaluator applies to the split's protocol (ranking vs pointwise). */
+  /**
+   * The named scorer this evaluator is pinned to ({@code scorer: ranker} in its config), or
+   * {@code null} for the system under test. A pinned evaluator runs only where that scorer exists
+   * (not in a single stage's validation).
+   */
+  default String scorerName() {
+    return null;
+  }
+
+  /** Whether this evaluator applies to the split (for example: it needs logged negatives or ground truth). */
   default boolean appliesTo(org.towerlab.api.data.Split split) {
     return true;
   }

@@ -30,6 +30,15 @@ public interface Loss {
   }
 
   /**
+   * Whether the loss reads teacher scores ({@link LossInput#teacher()} or
+   * {@link LossInput#listTeacher()}); only a strategy with a teacher (distill, a cascade stage with
+   * {@code teacher:}) can train it, and the plain strategy refuses it.
+   */
+  default boolean needsTeacher() {
+    return false;
+  }
+
+  /**
    * The row modes this loss accepts, the preferred first. The default: {@code [POSITIVES]} for a
    * loss that needs negatives, else {@code [LOGGED, POSITIVES]} (logged labels when the split has
    * them, else positives against sampled negatives).

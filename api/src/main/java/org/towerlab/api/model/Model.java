@@ -28,7 +28,7 @@ public interface Model extends Parameterized {
     queryTower().initialize(ctx.scope("query-tower").withSide(org.towerlab.api.data.Side.QUERY));
     itemTower().initialize(ctx.scope("item-tower").withSide(org.towerlab.api.data.Side.ITEM));
     if (interaction() instanceof Parameterized p) {
-      p.initialize(ctx.scope("interaction"));
+      p.initialize(ctx.scope("interaction").withTowerDims(queryTower().outputDim(), itemTower().outputDim()));
     }
   }
 

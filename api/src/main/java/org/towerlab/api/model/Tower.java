@@ -14,4 +14,13 @@ public interface Tower extends Parameterized {
    * @return the output, every array on {@code fwd.manager()}; {@code embedding} is {@code [N, D]}
    */
   TowerOutput encode(FeatureBatch features, Forward fwd);
+
+  /**
+   * The width D of {@link TowerOutput#embedding()}, known from the config, or {@code -1} when only
+   * an encode pass tells. Interactions with weights over the pair (an MLP over {@code [q; i]}) need
+   * it when they create their parameters.
+   */
+  default long outputDim() {
+    return -1;
+  }
 }

@@ -21,6 +21,11 @@ package org.towerlab.api.sampling;
  * @param perQueryLogQ their log sampling probabilities {@code [B][K]}, or {@code null}
  * @param perQueryMask false where a per-query slot holds no valid negative {@code [B][K]}, or
  *     {@code null} when all are valid
+ * @param inBatchLogQByRow the in-batch columns' log probabilities per row {@code [B][B]}, when the
+ *     proposal depends on the query (a mixture with a per-query source), or {@code null}; it
+ *     replaces {@code inBatchLogQ} for the candidate columns (the positive keeps
+ *     {@code inBatchLogQ[i]})
+ * @param sharedLogQByRow the shared columns' log probabilities per row {@code [B][M]}, or null
  */
 public record Negatives(
     boolean inBatch,
@@ -29,10 +34,18 @@ public record Negatives(
     float[] sharedLogQ,
     long[][] perQuery,
     float[][] perQueryLogQ,
-    boolean[][] perQueryMask) {
+    boolean[][] perQueryMask,
+    float[][] inBatchLogQByRow,
+    float[][] sharedLogQByRow) {
 
   public Negatives {
     shared = shared == null ? new long[0] : shared;
+  }
+
+  /** Negatives whose log probabilities do not depend on the row. */
+  public Negatives(boolean inBatch, float[] inBatchLogQ, long[] shared, float[] sharedLogQ, long[][] perQuery,
+      float[][] perQueryLogQ, boolean[][] perQueryMask) {
+    this(inBatch, inBatchLogQ, shared, sharedLogQ, perQuery, perQueryLogQ, perQueryMask, null, null);
   }
 
   /** Only the other rows' positives. */

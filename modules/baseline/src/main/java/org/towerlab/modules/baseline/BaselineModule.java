@@ -39,5 +39,15 @@ public final class BaselineModule extends TowerlabModule {
         "A weighted sum of losses, with fixed weights or learned uncertainty weights");
     register(Kind.LOSS, "bpr", BprLossConfig.class, (c, ctx) -> new BprLoss(),
         "Bayesian personalized ranking: -log sigmoid(positive - negative)");
+    register(Kind.LOSS, "distill-kl", DistillLossConfig.class, (c, ctx) -> new DistillLoss(true, c.temperature()),
+        "KL divergence to a teacher's softmax over the same candidates (needs a teacher: distill or cascade)");
+    register(Kind.LOSS, "distill-mse", DistillMseLossConfig.class, (c, ctx) -> new DistillLoss(false, 1.0),
+        "Squared error to a teacher's scores of the same candidates (needs a teacher: distill or cascade)");
+    register(Kind.INTERACTION, "dnn", DnnInteractionConfig.class, (c, ctx) -> new DnnInteraction(c),
+        "An MLP over [q; i; q*i]: a full-interaction ranker or COLD-style pre-ranker (item side not precomputable)");
+    register(Kind.SAMPLER, "exposure", ExposureSamplerConfig.class, (c, ctx) -> new ExposureSampler(c),
+        "Logged items the query was shown and did not engage with (needs logged rows)");
+    register(Kind.SAMPLER, "mix", MixSamplerConfig.class, MixSampler::create,
+        "Several samplers side by side, every candidate corrected by the mixture's density");
   }
 }

@@ -11,7 +11,7 @@ import org.towerlab.api.sampling.SamplerContext;
  * (alpha = 0 is uniform), with replacement, by binary search over the cumulative distribution
  * (built once, lazily, from the training frequencies). Reports {@code log q(item)} for logQ.
  */
-public final class CorpusSampler implements Sampler {
+public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.Proposal {
   private final int numNegatives;
   private final boolean shared;
   private final double alpha;
@@ -44,6 +44,16 @@ public final class CorpusSampler implements Sampler {
       logQ[i] = (float) Math.log(w[i] / total);
     }
     cumulative[n - 1] = 1.0;
+  }
+
+  @Override
+  public double probability(long query, long item, SamplerContext ctx) {
+    return Math.exp(logQ(ctx, (int) item));
+  }
+
+  @Override
+  public int draws(int batchSize) {
+    return numNegatives;
   }
 
   /** Log probability of drawing {@code item} in one draw. */

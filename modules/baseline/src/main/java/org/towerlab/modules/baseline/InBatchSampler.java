@@ -11,7 +11,7 @@ import org.towerlab.api.sampling.SamplerContext;
  * in proportion to their training frequency, so popular items are over-sampled as negatives; the
  * log of that frequency is reported for the logQ correction.
  */
-public final class InBatchSampler implements Sampler {
+public final class InBatchSampler implements Sampler, org.towerlab.api.sampling.Proposal {
   private final boolean logq;
 
   public InBatchSampler(InBatchSamplerConfig config) {
@@ -21,6 +21,17 @@ public final class InBatchSampler implements Sampler {
   @Override
   public Negatives sample(SampleRequest request, SamplerContext ctx) {
     return Negatives.inBatch(logq ? logFrequency(request.positives(), ctx.frequency()) : null);
+  }
+
+  /** An in-batch column holds item j with its training frequency. */
+  @Override
+  public double probability(long query, long item, SamplerContext ctx) {
+    return ctx.frequency().probability((int) item);
+  }
+
+  @Override
+  public int draws(int batchSize) {
+    return batchSize;
   }
 
   static float[] logFrequency(long[] items, ItemFrequency freq) {

@@ -44,6 +44,11 @@ public final class MlpTower implements Tower {
   }
 
   @Override
+  public long outputDim() {
+    return config.outputDim();
+  }
+
+  @Override
   public TowerOutput encode(FeatureBatch features, Forward fwd) {
     NDArray h = fields.encode(features); // [N, F*d]
     return TowerOutput.of(mlp == null ? h : mlp.forward(h, fwd)); // [N, outputDim]

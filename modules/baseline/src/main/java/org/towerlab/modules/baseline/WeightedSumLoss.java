@@ -73,4 +73,24 @@ public final class WeightedSumLoss implements Loss, Parameterized {
   public boolean needsNegatives() {
     return terms.stream().anyMatch(Loss::needsNegatives);
   }
+
+  @Override
+  public boolean needsTeacher() {
+    return terms.stream().anyMatch(Loss::needsTeacher);
+  }
+
+  /** The modes every term accepts, in the first term's order of preference. */
+  @Override
+  public java.util.List<org.towerlab.api.loss.TrainingRows> rows() {
+    java.util.List<org.towerlab.api.loss.TrainingRows> out = new ArrayList<>(terms.get(0).rows());
+    for (Loss t : terms) {
+      out.retainAll(t.rows());
+    }
+    if (out.isEmpty()) {
+      throw new org.towerlab.api.UserException("The terms of the weighted-sum loss accept no common row mode ("
+          + terms.stream().map(t -> t.getClass().getSimpleName() + " " + t.rows()).toList()
+          + "): one trains on positive rows, another on logged rows or lists. Combine losses that read the same rows.");
+    }
+    return out;
+  }
 }

@@ -97,6 +97,11 @@ public final class DatTower implements Tower, Coupling {
   }
 
   @Override
+  public long outputDim() {
+    return config.outputDim();
+  }
+
+  @Override
   public TowerOutput encode(FeatureBatch features, Forward fwd) {
     NDArray e = fields.encode(features); // [N, F*d]
     NDArray a = augment == null ? null : augment.lookup(features.idTensor()); // [N, d_a]

@@ -125,6 +125,11 @@ public final class HitTower implements Tower, Coupling, org.towerlab.api.Compati
   }
 
   @Override
+  public long outputDim() {
+    return (long) config.heads() * config.headDim();
+  }
+
+  @Override
   public TowerOutput encode(FeatureBatch features, Forward fwd) {
     int n = features.size();
     NDArray x = fields.encode(features); // [N, F*e]

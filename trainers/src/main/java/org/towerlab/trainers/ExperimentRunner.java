@@ -284,6 +284,15 @@ public final class ExperimentRunner {
       tracker.logMetrics(last, Math.max(result.epochsRun(), 1));
       writeProvenance(dir, run, seeds, split);
       List<Path> plots = trainingPlots(dir, cfg.run());
+      Path stagesDir = dir.resolve("stages");
+      List<Path> stagePlots = new ArrayList<>();
+      if (Files.isDirectory(stagesDir)) {
+        try (var list = Files.list(stagesDir)) {
+          for (Path st : list.sorted().toList()) {
+            stagePlots.addAll(trainingPlots(st, cfg.run() + " / " + st.getFileName()));
+          }
+        }
+      }
       tracker.logArtifact(dir.resolve("metrics.json"), "");
       tracker.logArtifact(dir.resolve("per-query-test.csv"), "");
       tracker.logArtifact(dir.resolve("effective-config.yaml"), "");
@@ -291,6 +300,9 @@ public final class ExperimentRunner {
       tracker.logArtifact(dir.resolve(Provenance.FILE), "");
       for (Path png : plots) {
         tracker.logArtifact(png, "plots");
+      }
+      for (Path png : stagePlots) {
+        tracker.logArtifact(png, "plots/" + png.getParent().getParent().getFileName());
       }
       if (Files.isDirectory(dir.resolve("embeddings"))) {
         for (String f : List.of("embeddings.json", "items.f32", "queries.f32")) {

@@ -80,9 +80,33 @@ final class Leaderboard {
     return sb.toString();
   }
 
-  /** The Markdown table shows the main ranking and pointwise metrics; the CSV has every column. */
+  /**
+   * The stages of the runs: the names in {@code cost/<stage>/...} keys (a cascade's stages, a
+   * distillation teacher).
+   */
+  private java.util.Set<String> stages() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String c : columns) {
+      String[] parts = c.split("/");
+      if (parts.length == 3 && parts[0].equals("cost")) {
+        out.add(parts[1]);
+      }
+    }
+    return out;
+  }
+
+  private static String stageOf(String key, java.util.Set<String> stages) {
+    String[] parts = key.split("/");
+    return parts.length >= 3 && stages.contains(parts[1]) ? parts[1] : null;
+  }
+
+  /**
+   * The Markdown tables show the main ranking, pointwise and cascade metrics and the main costs; the
+   * CSV has every column. Runs with stages get a second table, one row per run and stage.
+   */
   String markdown() {
-    List<String> shown = columns.stream().filter(Leaderboard::main).toList();
+    java.util.Set<String> stages = stages();
+    List<String> shown = columns.stream().filter(Leaderboard::main).filter(c -> stageOf(c, stages) == null).toList();
     StringBuilder sb = new StringBuilder("| run |");
     for (String c : shown) {
       sb.append(' ').append(c.replace("test/", "").replace("train/", "")).append(" |");
@@ -96,6 +120,36 @@ final class Leaderboard {
         sb.append(' ').append(fmt(r.metrics().get(c), c)).append(" |");
       }
       sb.append('\n');
+    }
+    if (stages.isEmpty()) {
+      return sb.toString();
+    }
+    // one row per (run, stage): the stage's own metrics, by their name without the stage
+    java.util.TreeSet<String> metricNames = new java.util.TreeSet<>(Leaderboard::compareKeys);
+    for (String c : columns) {
+      String st = stageOf(c, stages);
+      if (st != null && main(c)) {
+        metricNames.add(c.replace("/" + st + "/", "/"));
+      }
+    }
+    sb.append("\n| run | stage |");
+    for (String m : metricNames) {
+      sb.append(' ').append(m.replace("test/", "")).append(" |");
+    }
+    sb.append("\n|---|---|").append("---:|".repeat(metricNames.size())).append('\n');
+    for (ExperimentRunner.RunOutcome r : rows) {
+      for (String st : stages) {
+        boolean any = r.metrics().keySet().stream().anyMatch(k -> st.equals(stageOf(k, stages)));
+        if (!any) {
+          continue;
+        }
+        sb.append("| ").append(r.name().replace("|", "/")).append(" | ").append(st).append(" |");
+        for (String m : metricNames) {
+          String key = m.substring(0, m.indexOf('/') + 1) + st + m.substring(m.indexOf('/'));
+          sb.append(' ').append(fmt(r.metrics().get(key), key)).append(" |");
+        }
+        sb.append('\n');
+      }
     }
     return sb.toString();
   }

@@ -153,6 +153,62 @@ public final class TowerScorer implements Scorer {
     return model.interaction().itemSidePrecomputable();
   }
 
+  @Override
+  public Scorer task(String name) {
+    if (!(model.interaction() instanceof org.towerlab.api.model.MultiTask mt)) {
+      return Scorer.super.task(name);
+    }
+    if (!mt.tasks().contains(name)) {
+      throw new org.towerlab.api.UserException("An evaluator asks for task '" + name + "'; this model's tasks are "
+          + mt.tasks() + ".");
+    }
+    TowerScorer outer = this;
+    return new Scorer() {
+      @Override
+      public int numItems() {
+        return numItems;
+      }
+
+      @Override
+      public NDArray scoreBlock(long[] queryIds, int itemFrom, int itemTo, NDManager manager) {
+        TowerOutput all = outer.items();
+        TowerOutput q = outer.queries(queryIds);
+        try (NDScope scope = new NDScope()) {
+          TowerOutput block = itemFrom == 0 && itemTo == numItems ? all : all.rows(itemFrom, itemTo);
+          NDArray scores = mt.scoreAll(name, q, block, Forward.inference(manager)); // [B, m]
+          NDScope.unregister(scores);
+          scores.attach(manager);
+          return scores;
+        }
+      }
+
+      @Override
+      public float[] scorePairs(long[] queryIds, long[] itemIds, NDManager manager) {
+        float[] out = new float[queryIds.length];
+        for (int from = 0; from < queryIds.length; from += ENCODE_BLOCK) {
+          int to = Math.min(queryIds.length, from + ENCODE_BLOCK);
+          try (NDManager m = manager.newSubManager(); NDScope scope = new NDScope()) {
+            TowerOutput q = encode(Side.QUERY, Arrays.copyOfRange(queryIds, from, to), m);
+            TowerOutput it = encode(Side.ITEM, Arrays.copyOfRange(itemIds, from, to), m);
+            float[] s = mt.scorePaired(name, q, it, 1, Forward.inference(m)).toFloatArray(); // [b, 1]
+            System.arraycopy(s, 0, out, from, s.length);
+          }
+        }
+        return out;
+      }
+
+      @Override
+      public long flopsPerPair() {
+        return outer.flopsPerPair();
+      }
+
+      @Override
+      public boolean itemSidePrecomputable() {
+        return outer.itemSidePrecomputable();
+      }
+    };
+  }
+
   /** The model this scorer scores with. */
   public Model model() {
     return model;

@@ -27,7 +27,6 @@ import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.Model;
 import org.towerlab.api.model.TowerOutput;
-import org.towerlab.api.nn.NoGrad;
 import org.towerlab.api.nn.Tensors;
 import org.towerlab.api.sampling.InBatchMiner;
 import org.towerlab.api.sampling.Negatives;
@@ -488,10 +487,7 @@ public final class TrainStep {
     return Tensors.create(bm, w);
   }
 
-  /**
-   * The teacher's scores of each row's pair and candidates, {@code [B, 1 + C]}, computed with
-   * gradient recording off (the teacher is never updated by the student's loss).
-   */
+  /** The teacher's scores of each row's pair and candidates, {@code [B, 1 + C]}, detached. */
   private NDArray teacherScores(long[] q, long[] ts, long[] pos, long[] candidateIds, int width, NDManager bm) {
     int b = q.length;
     int w = 1 + width;
@@ -510,13 +506,16 @@ public final class TrainStep {
     return scoreWithTeacher(q, ts, listItems, len, bm);
   }
 
+  /**
+   * The teacher's scores, detached: the student's loss never reaches the teacher's weights. (The
+   * teacher's forward is recorded by autograd like any op inside the step's collector, but nothing
+   * connects it to the loss after {@code stopGradient}; its saved tensors go with the batch.)
+   */
   private NDArray scoreWithTeacher(long[] q, long[] ts, long[] items, int w, NDManager bm) {
-    return NoGrad.call(() -> {
-      Forward tf = Forward.inference(bm);
-      TowerOutput tq = teacher.queryTower().encode(batches.build(Side.QUERY, q, ts, bm), tf);
-      TowerOutput ti = teacher.itemTower().encode(batches.build(Side.ITEM, items, null, bm), tf);
-      return teacher.interaction().scorePaired(tq, ti, w, tf).stopGradient(); // [B, w]
-    });
+    Forward tf = Forward.inference(bm);
+    TowerOutput tq = teacher.queryTower().encode(batches.build(Side.QUERY, q, ts, bm), tf);
+    TowerOutput ti = teacher.itemTower().encode(batches.build(Side.ITEM, items, null, bm), tf);
+    return teacher.interaction().scorePaired(tq, ti, w, tf).stopGradient(); // [B, w]
   }
 
   private static long[] interleaveIds(List<long[]> cols, List<Integer> widths, int b) {

@@ -40,6 +40,16 @@ public interface Scorer extends AutoCloseable {
     return this;
   }
 
+  /**
+   * This scorer ranking by one named task of a multi-task model
+   * ({@link org.towerlab.api.model.MultiTask}); throws a user error naming the known tasks when the
+   * model has no such task.
+   */
+  default Scorer task(String name) {
+    throw new org.towerlab.api.UserException("An evaluator asks for task '" + name + "', but this model scores one"
+        + " objective only. Remove task: from the evaluator, or use a multi-task model (mvke, gnolr, ...).");
+  }
+
   @Override
   default void close() {}
 }

@@ -10,6 +10,11 @@ import java.util.function.Supplier;
  * {@code torch::NoGradGuard}'s switch ({@code JniUtils.setGradMode(false)}), restored afterwards;
  * on an engine without that switch the code runs as is (its results must then be detached by the
  * caller with {@code stopGradient()}).
+ *
+ * <p>libtorch prints a one-time deprecation warning ("AutoNonVariableTypeMode is deprecated") the
+ * first time the switch is used in a process. The training step does not use it (a teacher's
+ * scores are detached with {@code stopGradient()} instead); use it for work whose autograd
+ * bookkeeping would cost real memory.
  */
 public final class NoGrad {
   private static final Method GET;

@@ -131,7 +131,11 @@ public final class ExperimentRunner {
       writeText(boardDir.resolve("summary.md"), summary);
       writeText(boardDir.resolve("summary.csv"), s.csv());
     }
+    Path agreement = grid ? LoggedVersusTruth.write(outcomes, boardDir) : null; // truth-agreement.md, simulator grids
     if (parent != null) {
+      if (agreement != null) {
+        parent.logArtifact(agreement, "");
+      }
       if (summary != null) {
         parent.logArtifact(boardDir.resolve("summary.md"), "");
         parent.logArtifact(boardDir.resolve("summary.csv"), "");
@@ -181,6 +185,10 @@ public final class ExperimentRunner {
           + String.join(" ", problems));
     }
     Split split = split(cfg, run, seeds);
+    List<String> refused = evaluators.stream().map(e -> e.incompatibility(split)).filter(m -> m != null).toList();
+    if (!refused.isEmpty()) {
+      throw new UserException("Invalid evaluators in " + run.source() + " (run " + cfg.run() + "): " + String.join(" ", refused));
+    }
     if (evaluators.stream().noneMatch(e -> e.appliesTo(split))) {
       throw new UserException("None of the evaluators in " + run.source() + " applies to the '" + split.protocol()
           + "' protocol on data set '" + split.dataset().name() + "'. Add {type: topk} to evaluators"
@@ -234,8 +242,8 @@ public final class ExperimentRunner {
         try (Scorer scorer = result.scorer() != null ? result.scorer() : model.trainable()
             ? new TowerScorer(model, new FeatureBatches(split), split.dataset().numItems(), manager)
             : model.fixedScorer(split)) {
-          Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, manager);
-          Evaluations.Result test = Evaluations.evaluate(evaluators, split, "test", scorer, manager);
+          Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, result.stages(), manager);
+          Evaluations.Result test = Evaluations.evaluate(evaluators, split, "test", scorer, result.stages(), manager);
           metrics.putAll(valid.metrics());
           metrics.putAll(test.metrics());
           metrics.putAll(result.stats());

@@ -17,7 +17,9 @@ import org.towerlab.api.eval.Scorer;
 
 /**
  * How well a stage of a cascade agrees with a reference (the true relevance, or the ranker that
- * follows it) on the candidates it really receives. For each evaluated query, with {@code C} the
+ * follows it) on the candidates it really receives, the per-stage view of cascade evaluation in
+ * RankFlow (Qin et al., "Joint Optimization of Multi-Stage Cascade Ranking Systems as Flows",
+ * SIGIR 2022) and ARF. For each evaluated query, with {@code C} the
  * candidate set (every unseen item, or the top {@code M} unseen items of an upstream stage),
  * {@code S} the stage's ranking of {@code C} and {@code R} the reference's (both: higher value
  * first, then lower item id; NaN last), {@code n = |C|} and {@code k' = min(k, n)}:
@@ -25,7 +27,7 @@ import org.towerlab.api.eval.Scorer;
  * <ul>
  *   <li>{@code recall@m@k} = |S[1..m] ∩ R[1..k]| / k': the share of the reference's top-k that the
  *       stage keeps in its top-m (m >= k; Wang et al., "Adaptive Neural Ranking Framework: Toward
- *       Maximized Business Goal for Cascade Ranking Systems", WWW 2024, the ARF paper);
+ *       Maximized Business Goal for Cascade Ranking Systems", arXiv 2310.10462, the ARF paper);
  *   <li>{@code opa}: ordered pair accuracy over every pair of {@code C} that the reference orders
  *       (different reference values): the share the stage orders the same way, a stage tie counting
  *       one half; pairs the reference ties are left out (ARF);

@@ -48,8 +48,8 @@ public record CascadeEvaluatorConfig(
   public CascadeEvaluatorConfig {
     scorer = ConfigChecks.name("scorer", scorer, null);
     if (reference == null) {
-      throw new IllegalArgumentException("reference is required: 'truth' or the name of a scorer of the run"
-          + " (for example the ranker stage), got null");
+      throw new IllegalArgumentException("reference is required: 'truth' or the name of one of the run's stages"
+          + " (the ranker, for example), got null");
     }
     reference = ConfigChecks.name("reference", reference, null);
     candidates = ConfigChecks.name("candidates", candidates, CORPUS);

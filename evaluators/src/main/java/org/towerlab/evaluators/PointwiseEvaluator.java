@@ -3,6 +3,7 @@ package org.towerlab.evaluators;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.towerlab.api.UserException;
 import org.towerlab.api.data.InteractionLog;
 import org.towerlab.api.data.Split;
@@ -27,13 +28,28 @@ import org.towerlab.api.eval.Scorer;
  *
  * <p>Per-query values ({@link Evaluation#perQuery()}, queries ascending): {@code auc} (NaN for a
  * query with one class only; such values must be left out of any aggregate or paired test) and
- * {@code logloss} (the query's mean). See {@code docs/metrics.md}.
+ * {@code logloss} (the query's mean).
+ *
+ * <p>A row is positive when its {@code positive} label is above 0 (the default), or, with
+ * {@code label: like}, when its {@code like} value is above 0 (or at least {@code min-label}); then
+ * every key is prefixed {@code like/}. With {@code scorer: ranker} the run's named scorer
+ * {@code ranker} is scored instead of the system under test and keys are prefixed {@code ranker/}
+ * (before the label). See {@code docs/metrics.md}.
  */
 public final class PointwiseEvaluator implements Evaluator {
   private final PointwiseEvaluatorConfig config;
+  private final String path;
+  private final LabelRule rule;
 
   public PointwiseEvaluator(PointwiseEvaluatorConfig config) {
+    this(config, EvalSupport.NO_PATH);
+  }
+
+  /** @param path the config path of this evaluator ({@code $.evaluators[0]}), for messages */
+  public PointwiseEvaluator(PointwiseEvaluatorConfig config, String path) {
     this.config = config;
+    this.path = path;
+    this.rule = new LabelRule(config.label(), config.minLabel());
   }
 
   public PointwiseEvaluatorConfig config() {
@@ -52,21 +68,35 @@ public final class PointwiseEvaluator implements Evaluator {
   }
 
   @Override
+  public String incompatibility(Split split) {
+    return split.hasLogged() ? rule.incompatibility(split, path, "pointwise") : null;
+  }
+
+  @Override
+  public Set<String> scorerNames() {
+    return config.scorer() == null ? Set.of() : Set.of(config.scorer());
+  }
+
+  @Override
   public Evaluation evaluate(EvalContext ctx) {
     InteractionLog target = shown(ctx.split().logged(ctx.part()));
-    if (!target.hasLabel(TopKEvaluator.POSITIVE)) {
+    if (!target.hasLabel(rule.label())) {
+      if (!rule.isDefault()) {
+        rule.keep(target, path, "pointwise", ctx.split()); // throws, naming the known labels
+      }
       throw new UserException("Split part '" + ctx.part() + "' of protocol '" + ctx.split().protocol()
           + "' has no '" + TopKEvaluator.POSITIVE + "' label (labels: " + target.labelNames()
           + "), so the pointwise evaluator cannot tell clicks from non-clicks. Use the ctr protocol"
           + " (data.protocol.type: ctr), or evaluate this split with the topk evaluator.");
     }
-    float[] label = target.label(TopKEvaluator.POSITIVE);
+    float[] label = target.label(rule.label());
     int n = target.size();
     boolean[] y = new boolean[n];
     for (int i = 0; i < n; i++) {
-      y[i] = label[i] > 0.5f;
+      y[i] = rule.relevant(label[i]);
     }
-    double[] scores = scoreRows(ctx.scorer(), target, ctx.manager());
+    Scorer scorer = EvalSupport.scorer(ctx, config.scorer(), path, "scorer", false);
+    double[] scores = scoreRows(scorer, target, ctx.manager());
 
     int bound = QueryItems.queryBound(target);
     int[][] rowsOf = QueryItems.rowsByQuery(target, bound);
@@ -107,7 +137,8 @@ public final class PointwiseEvaluator implements Evaluator {
     Map<String, double[]> perQuery = new LinkedHashMap<>();
     perQuery.put("auc", aucPerQuery);
     perQuery.put("logloss", lossPerQuery);
-    return new Evaluation(metrics, perQuery, queries);
+    return EvalSupport.prefixed(EvalSupport.scorerPrefix(config.scorer()) + rule.prefix(), metrics, perQuery,
+        queries);
   }
 
   /** The shown rows of a logged part (logged candidates that were never shown have no feedback). */

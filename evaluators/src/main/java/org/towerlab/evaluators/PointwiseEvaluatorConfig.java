@@ -8,9 +8,17 @@ import org.towerlab.api.config.ComponentConfig;
  *
  * @param metrics metrics to report, any of {@code auc, gauc, logloss}; default all three
  * @param block rows scored per call of {@code Scorer.scorePairs}; default 8192
+ * @param label the label column that defines a positive row ({@code click}, {@code like},
+ *     {@code rating}, ...); default {@code positive} (unprefixed keys). Any other label prefixes
+ *     every key with {@code <label>/}
+ * @param minLabel a row is positive when its label value is at least this; {@code null} (the
+ *     default) means a value above 0
+ * @param scorer the run's named scorer to evaluate (a cascade stage) instead of the system under
+ *     test; {@code null} (the default) evaluates the system. Prefixes every key with
+ *     {@code <scorer>/}, before the label prefix
  */
-public record PointwiseEvaluatorConfig(List<String> metrics, Integer block)
-    implements ComponentConfig.Evaluator {
+public record PointwiseEvaluatorConfig(List<String> metrics, Integer block, String label, Double minLabel,
+    String scorer) implements ComponentConfig.Evaluator {
 
   /** The pointwise metrics this evaluator knows, in report order. */
   public static final List<String> KNOWN_METRICS = List.of("auc", "gauc", "logloss");
@@ -29,6 +37,14 @@ public record PointwiseEvaluatorConfig(List<String> metrics, Integer block)
     if (block <= 0) {
       throw new IllegalArgumentException("block must be positive, got " + block);
     }
+    label = ConfigChecks.name("label", label, LabelRule.POSITIVE);
+    minLabel = ConfigChecks.finite("min-label", minLabel);
+    scorer = ConfigChecks.name("scorer", scorer, null);
+  }
+
+  /** The positive label, the system under test. */
+  public PointwiseEvaluatorConfig(List<String> metrics, Integer block) {
+    this(metrics, block, null, null, null);
   }
 
   /** All defaults. */

@@ -1,8 +1,6 @@
 package org.towerlab.evaluators;
 
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.towerlab.api.config.ComponentConfig;
 
 /**
@@ -17,6 +15,14 @@ import org.towerlab.api.config.ComponentConfig;
  *     {@code null} (the default) takes the split's {@code exclude-seen} setting, itself true by
  *     default
  * @param extras whether to report {@code coverage@K} and {@code avg-popularity@K}; default true
+ * @param label the label column whose rows are the targets ({@code click}, {@code like},
+ *     {@code rating}, ...); default {@code positive} (the protocol's positive rows, unprefixed
+ *     keys). Any other label prefixes every key with {@code <label>/}
+ * @param minLabel a row is a target when its label value is at least this; {@code null} (the
+ *     default) means a value above 0
+ * @param scorer the run's named scorer to evaluate (a cascade stage) instead of the system under
+ *     test; {@code null} (the default) evaluates the system. Prefixes every key with
+ *     {@code <scorer>/}, before the label prefix
  */
 public record TopKEvaluatorConfig(
     List<Integer> ks,
@@ -24,7 +30,10 @@ public record TopKEvaluatorConfig(
     Integer queryBlock,
     Integer itemBlock,
     Boolean excludeSeen,
-    Boolean extras) implements ComponentConfig.Evaluator {
+    Boolean extras,
+    String label,
+    Double minLabel,
+    String scorer) implements ComponentConfig.Evaluator {
 
   /** The ranking metrics this evaluator knows, in report order. */
   public static final List<String> KNOWN_METRICS = List.of("recall", "hit", "ndcg", "mrr", "precision");
@@ -34,15 +43,7 @@ public record TopKEvaluatorConfig(
     if (ks.isEmpty()) {
       throw new IllegalArgumentException("ks must name at least one cut-off, got " + ks);
     }
-    Set<Integer> distinct = new TreeSet<>();
-    for (Integer k : ks) {
-      if (k == null || k <= 0) {
-        throw new IllegalArgumentException("ks must be positive integers, got " + k + " in " + ks);
-      }
-      if (!distinct.add(k)) {
-        throw new IllegalArgumentException("ks must be distinct, got " + k + " twice in " + ks);
-      }
-    }
+    ConfigChecks.cutoffs("ks", ks);
     metrics = metrics == null ? KNOWN_METRICS : List.copyOf(metrics);
     if (metrics.isEmpty()) {
       throw new IllegalArgumentException("metrics must name at least one metric, got " + metrics);
@@ -61,6 +62,15 @@ public record TopKEvaluatorConfig(
       throw new IllegalArgumentException("item-block must be 0 (whole corpus) or positive, got " + itemBlock);
     }
     extras = extras == null ? Boolean.TRUE : extras;
+    label = ConfigChecks.name("label", label, LabelRule.POSITIVE);
+    minLabel = ConfigChecks.finite("min-label", minLabel);
+    scorer = ConfigChecks.name("scorer", scorer, null);
+  }
+
+  /** The positive label, the system under test. */
+  public TopKEvaluatorConfig(List<Integer> ks, List<String> metrics, Integer queryBlock, Integer itemBlock,
+      Boolean excludeSeen, Boolean extras) {
+    this(ks, metrics, queryBlock, itemBlock, excludeSeen, extras, null, null, null);
   }
 
   /** All defaults. */

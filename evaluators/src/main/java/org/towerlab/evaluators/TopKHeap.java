@@ -8,20 +8,23 @@ package org.towerlab.evaluators;
  */
 final class TopKHeap {
   private final int k;
-  private final float[] scores;
+  private final double[] scores;
   private final int[] items;
   private final int[] sizes;
 
   TopKHeap(int rows, int k) {
     this.k = k;
-    this.scores = new float[rows * k];
+    this.scores = new double[rows * k];
     this.items = new int[rows * k];
     this.sizes = new int[rows];
   }
 
-  /** Offers {@code item} with {@code score} to row {@code row}; NaN ranks below every number. */
-  void offer(int row, float score, int item) {
-    float s = Float.isNaN(score) ? Float.NEGATIVE_INFINITY : score;
+  /**
+   * Offers {@code item} with {@code score} to row {@code row}; NaN ranks below every number. Float
+   * scores widen to double exactly, so their order is unchanged.
+   */
+  void offer(int row, double score, int item) {
+    double s = Double.isNaN(score) ? Double.NEGATIVE_INFINITY : score;
     int base = row * k;
     int size = sizes[row];
     if (size < k) {
@@ -53,7 +56,7 @@ final class TopKHeap {
     int[] out = new int[size];
     for (int n = size; n > 0; n--) {
       out[n - 1] = items[base];
-      float lastScore = scores[base + n - 1];
+      double lastScore = scores[base + n - 1];
       int lastItem = items[base + n - 1];
       if (n > 1) {
         siftDown(base, n - 1, lastScore, lastItem);
@@ -64,7 +67,7 @@ final class TopKHeap {
   }
 
   /** Places (s, item) at the root of the heap of {@code size} entries and restores the order. */
-  private void siftDown(int base, int size, float s, int item) {
+  private void siftDown(int base, int size, double s, int item) {
     int i = 0;
     while (true) {
       int left = 2 * i + 1;
@@ -88,7 +91,7 @@ final class TopKHeap {
   }
 
   /** Whether (sa, ia) ranks below (sb, ib): lower score, or equal score and higher item id. */
-  static boolean worse(float sa, int ia, float sb, int ib) {
+  static boolean worse(double sa, int ia, double sb, int ib) {
     return sa < sb || (sa == sb && ia > ib);
   }
 }

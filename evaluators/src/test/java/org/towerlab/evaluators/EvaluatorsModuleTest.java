@@ -15,6 +15,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.towerlab.api.Kind;
 import org.towerlab.api.config.ComponentConfig;
+import org.towerlab.api.random.Seeds;
+import org.towerlab.registry.BuildContext;
 import org.towerlab.registry.Registration;
 import org.towerlab.registry.TowerlabModule;
 
@@ -29,15 +31,80 @@ class EvaluatorsModuleTest {
   }
 
   @Test
-  void configure_registersTopkAndPointwiseEvaluators() {
+  void configure_registersEveryEvaluator() {
     Set<Registration> registrations = Guice.createInjector(new EvaluatorsModule())
         .getInstance(Key.get(new TypeLiteral<Set<Registration>>() {}));
 
-    assertThat(registrations).extracting(Registration::name).containsExactlyInAnyOrder("topk", "pointwise");
+    assertThat(registrations).extracting(Registration::name)
+        .containsExactlyInAnyOrder("topk", "pointwise", "truth", "cascade");
     assertThat(registrations).allMatch(r -> r.kind() == Kind.EVALUATOR);
     Registration topk = registrations.stream().filter(r -> r.name().equals("topk")).findFirst().orElseThrow();
-    Object built = topk.create(TopKEvaluatorConfig.defaults(), null);
+    Object built = topk.create(TopKEvaluatorConfig.defaults(), context("$.evaluators[3]"));
     assertThat(built).isInstanceOf(TopKEvaluator.class);
+    Registration cascade = registrations.stream().filter(r -> r.name().equals("cascade")).findFirst().orElseThrow();
+    Object cascadeBuilt = cascade.create(
+        new CascadeEvaluatorConfig(null, "truth", null, null, null, null, null, null, null, null), context("$.evaluators[1]"));
+    assertThat(cascadeBuilt).isInstanceOf(CascadeEvaluator.class);
+  }
+
+  @Test
+  void create_withPath_messagesNameTheConfigPath() {
+    Set<Registration> registrations = Guice.createInjector(new EvaluatorsModule())
+        .getInstance(Key.get(new TypeLiteral<Set<Registration>>() {}));
+    Registration truth = registrations.stream().filter(r -> r.name().equals("truth")).findFirst().orElseThrow();
+
+    TruthEvaluator built = (TruthEvaluator) truth.create(TruthEvaluatorConfig.defaults(), context("$.evaluators[2]"));
+
+    assertThat(built.incompatibility(Fixtures.split(1, 1, Fixtures.log(new int[0][], null),
+        Fixtures.log(new int[0][], null), java.util.Map.of(), false))).contains("$.evaluators[2]");
+  }
+
+  @Test
+  void yaml_newOptions_bindAndRoundTrip() throws Exception {
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+        .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
+    mapper.registerSubtypes(new NamedType(TopKEvaluatorConfig.class, "topk"),
+        new NamedType(CascadeEvaluatorConfig.class, "cascade"), new NamedType(TruthEvaluatorConfig.class, "truth"));
+
+    ComponentConfig.Evaluator topk = mapper.readValue(
+        "type: topk\nks: [20]\nlabel: rating\nmin-label: 4\nscorer: ranker\n", ComponentConfig.Evaluator.class);
+    ComponentConfig.Evaluator cascade = mapper.readValue("type: cascade\nscorer: pre-ranker\nreference: ranker\n"
+        + "candidates: retriever\ncandidate-size: 200\nms: [20, 50]\nks: [10]\n", ComponentConfig.Evaluator.class);
+    ComponentConfig.Evaluator truth = mapper.readValue("type: truth\nks: [20]\nscorer: retriever\n",
+        ComponentConfig.Evaluator.class);
+
+    assertThat(topk).isEqualTo(new TopKEvaluatorConfig(List.of(20), null, null, null, null, null, "rating", 4.0, "ranker"));
+    assertThat(cascade).isEqualTo(new CascadeEvaluatorConfig("pre-ranker", "ranker", "retriever", 200,
+        List.of(20, 50), List.of(10), null, null, null, null));
+    assertThat(truth).isEqualTo(new TruthEvaluatorConfig(List.of(20), null, null, null, null, "retriever"));
+    for (ComponentConfig.Evaluator c : List.of(topk, cascade, truth)) {
+      assertThat(mapper.readValue(mapper.writeValueAsString(c), ComponentConfig.Evaluator.class)).isEqualTo(c);
+    }
+    assertThat(mapper.writeValueAsString(cascade)).contains("candidate-size: 200").contains("reference:");
+  }
+
+  private static BuildContext context(String path) {
+    return new BuildContext() {
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public Seeds seeds() {
+        return new Seeds(1);
+      }
+
+      @Override
+      public <T> T build(Kind kind, ComponentConfig config, String key, Class<T> type) {
+        throw new UnsupportedOperationException("evaluators build no nested components");
+      }
+
+      @Override
+      public <T> T service(Class<T> type) {
+        throw new UnsupportedOperationException("evaluators use no services");
+      }
+    };
   }
 
   @Test

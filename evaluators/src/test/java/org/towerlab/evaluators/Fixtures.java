@@ -8,6 +8,7 @@ import java.util.Map;
 import org.towerlab.api.data.Dataset;
 import org.towerlab.api.data.FeatureTable;
 import org.towerlab.api.data.FieldSpec;
+import org.towerlab.api.data.GroundTruth;
 import org.towerlab.api.data.InteractionLog;
 import org.towerlab.api.data.QueryKind;
 import org.towerlab.api.data.Schema;
@@ -36,6 +37,47 @@ final class Fixtures {
       java.util.Arrays.fill(pos, 1f);
     }
     return new InteractionLog(q, it, ts, Map.of("positive", pos), null, null, null);
+  }
+
+  /**
+   * A log of (query, item) rows with the given labels and exposure flags ({@code null}: every row
+   * is an interaction).
+   */
+  static InteractionLog log(int[][] rows, Map<String, float[]> labels, boolean[] exposed) {
+    int n = rows.length;
+    int[] q = new int[n];
+    int[] it = new int[n];
+    long[] ts = new long[n];
+    for (int r = 0; r < n; r++) {
+      q[r] = rows[r][0];
+      it[r] = rows[r][1];
+      ts[r] = r;
+    }
+    return new InteractionLog(q, it, ts, labels, exposed, null, null);
+  }
+
+  /** {@link #split} on a data set that knows its true relevance. */
+  static Split withTruth(Split split, GroundTruth truth) {
+    Dataset d = split.dataset();
+    Dataset withTruth = new Dataset("simulated", d.queryKind(), d.schema(), d.queryFeatures(), d.itemFeatures(),
+        d.log(), d.itemCategory(), d.files(), truth);
+    return new Split(split.protocol(), split.settings(), withTruth, split.train(), split.valid(), split.test(),
+        split.logged(), split.positiveLabel());
+  }
+
+  /** True relevance read from a fixed matrix {@code relevance[query][item]}. */
+  static GroundTruth truth(double[][] relevance) {
+    return new GroundTruth() {
+      @Override
+      public double relevance(int query, int item) {
+        return relevance[query][item];
+      }
+
+      @Override
+      public double exposurePropensity(int query, int item) {
+        return 1.0 / relevance[query].length;
+      }
+    };
   }
 
   /**
@@ -71,7 +113,7 @@ final class Fixtures {
   }
 
   /** Scores {@code scores[query][item]}; counts the blocks it was asked for. */
-  static final class MatrixScorer implements Scorer {
+  static class MatrixScorer implements Scorer {
     private final float[][] scores;
     int blocks;
 

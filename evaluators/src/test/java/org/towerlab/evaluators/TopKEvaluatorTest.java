@@ -313,6 +313,179 @@ class TopKEvaluatorTest {
     assertThat(reference.queries()).doesNotContain(0L, 5L, 10L);
   }
 
+  // Logged test rows with labels positive (click), like and stars; the row of q1 with like = 1 was
+  // never shown (exposed = false) and must not count.
+  private static final InteractionLog LOGGED_TEST = Fixtures.log(
+      new int[][] {{0, 2}, {0, 5}, {0, 1}, {1, 2}, {1, 3}, {2, 0}, {2, 3}, {2, 4}},
+      Map.of("positive", new float[] {1, 1, 0, 1, 0, 1, 1, 0},
+          "like", new float[] {1, 0, 0, 0, 1, 1, 1, 0},
+          "stars", new float[] {5, 3, 1, 4, 5, 2, 4, 1}),
+      new boolean[] {true, true, true, true, false, true, true, true});
+  private static final InteractionLog LOGGED_TRAIN = Fixtures.log(new int[][] {{0, 0}, {1, 4}, {3, 1}, {3, 2}},
+      Map.of("positive", new float[] {1, 1, 1, 1}, "like", new float[] {0, 0, 0, 0},
+          "stars", new float[] {4, 4, 4, 4}), null);
+  // A second model of the run (a "ranker" stage): item order reversed.
+  private static final float[][] RANKER = {
+      {0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f},
+      {0.9f, 0.2f, 0.3f, 0.6f, 0.1f, 0.6f},
+      {0.0f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f},
+      {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};
+
+  private static Split loggedSplit() {
+    return Fixtures.split(4, 6, LOGGED_TRAIN, LOGGED_TEST, Map.of(), true);
+  }
+
+  private static TopKEvaluatorConfig labelled(String label, Double minLabel, String scorer, Integer queryBlock,
+      Integer itemBlock) {
+    return new TopKEvaluatorConfig(List.of(1, 3), null, queryBlock, itemBlock, null, null, label, minLabel, scorer);
+  }
+
+  private static Evaluation runLogged(TopKEvaluatorConfig config, Split split, MatrixScorer system,
+      Map<String, org.towerlab.api.eval.Scorer> scorers) {
+    EvalContext ctx = new EvalContext(split, "test", split.test(), TRAIN, system, scorers, manager);
+    return new TopKEvaluator(config, "$.evaluators[4]").evaluate(ctx);
+  }
+
+  @Test
+  void evaluate_label_targetsAreShownLoggedRowsWithThatLabelAndKeysArePrefixed() {
+    Evaluation e = runLogged(labelled("like", null, null, null, null), loggedSplit(), new MatrixScorer(SCORES), Map.of());
+
+    // like targets: q0 {2}, q2 {0, 3}; q1's like row was never shown, so q1 is not evaluated.
+    // Rankings: q0 1 2 3 4 5 (0 seen), q2 0 1 2 3 4 5.
+    assertThat(e.queries()).containsExactly(0L, 2L);
+    assertThat(e.metrics()).containsKeys("like/recall@3", "like/ndcg@3", "like/coverage@3", "like/avg-popularity@1")
+        .doesNotContainKey("recall@3");
+    assertThat(e.perQuery().get("like/recall@1")).containsExactly(new double[] {0, 0.5}, within(EPS));
+    assertThat(e.perQuery().get("like/recall@3")).containsExactly(new double[] {1, 0.5}, within(EPS));
+    assertThat(e.perQuery().get("like/ndcg@3")).containsExactly(new double[] {L3, 1 / (1 + L3)}, within(EPS));
+    assertThat(e.metrics().get("like/recall@3")).isCloseTo(0.75, within(EPS));
+  }
+
+  @Test
+  void evaluate_minLabel_rowsAtOrAboveThresholdAreTargets() {
+    Evaluation e = runLogged(labelled("stars", 4.0, null, null, null), loggedSplit(), new MatrixScorer(SCORES), Map.of());
+
+    // stars >= 4 among shown rows: q0 {2} (5), q1 {2} (4), q2 {3} (4). q1 ranks 1 2 3 5 0 (4 seen).
+    assertThat(e.queries()).containsExactly(0L, 1L, 2L);
+    assertThat(e.perQuery().get("stars/recall@3")).containsExactly(new double[] {1, 1, 0}, within(EPS));
+    assertThat(e.perQuery().get("stars/mrr@3")).containsExactly(new double[] {0.5, 0.5, 0}, within(EPS));
+  }
+
+  @Test
+  void evaluate_defaultLabelOnLoggedSplit_sameAsPositiveRowsUnprefixed() {
+    Split split = loggedSplit();
+    Evaluation viaDefault = runLogged(labelled(null, null, null, null, null), split, new MatrixScorer(SCORES), Map.of());
+    Evaluation viaPositives = new TopKEvaluator(config(List.of(1, 3), null, null, null)).evaluate(
+        new EvalContext(split, "test", split.test(), TRAIN, new MatrixScorer(SCORES), manager));
+
+    assertThat(viaDefault.metrics()).isEqualTo(viaPositives.metrics()).containsKey("recall@3");
+    assertThat(viaDefault.queries()).containsExactly(0L, 1L, 2L);
+  }
+
+  @Test
+  void evaluate_labelOnSplitWithoutLoggedRows_readsThePositiveRows() {
+    InteractionLog positives = Fixtures.log(new int[][] {{0, 2}, {0, 5}, {2, 0}},
+        Map.of("positive", new float[] {1, 1, 1}, "like", new float[] {0, 1, 1}), null);
+    Split split = Fixtures.split(4, 6, TRAIN, positives, Map.of(), false);
+
+    Evaluation e = runLogged(labelled("like", null, null, null, null), split, new MatrixScorer(SCORES), Map.of());
+
+    // like targets: q0 {5} (rank 5 after masking 0), q2 {0} (rank 1).
+    assertThat(e.queries()).containsExactly(0L, 2L);
+    assertThat(e.perQuery().get("like/recall@3")).containsExactly(new double[] {0, 1}, within(EPS));
+  }
+
+  @Test
+  void evaluate_unknownLabel_throwsUserExceptionNamingPathAndKnownLabels() {
+    TopKEvaluator evaluator = new TopKEvaluator(labelled("likes", null, null, null, null), "$.evaluators[4]");
+    Split split = loggedSplit();
+
+    assertThatThrownBy(() -> evaluator.evaluate(new EvalContext(split, "test", split.test(), TRAIN,
+        new MatrixScorer(SCORES), manager)))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.evaluators[4].label")
+        .hasMessageContaining("'likes'")
+        .hasMessageContaining("[like, positive, stars]");
+    assertThat(evaluator.incompatibility(split)).contains("$.evaluators[4]").contains("[like, positive, stars]");
+    assertThat(new TopKEvaluator(labelled("like", null, null, null, null)).incompatibility(split)).isNull();
+    assertThat(new TopKEvaluator(TopKEvaluatorConfig.defaults()).incompatibility(split)).isNull();
+  }
+
+  @Test
+  void evaluate_namedScorer_ranksThatScorerAndPrefixesBeforeLabel() {
+    MatrixScorer system = new MatrixScorer(SCORES);
+    Map<String, org.towerlab.api.eval.Scorer> scorers = Map.of("ranker", new MatrixScorer(RANKER));
+
+    Evaluation staged = runLogged(labelled(null, null, "ranker", null, null), loggedSplit(), system, scorers);
+    Evaluation asSystem = runLogged(labelled(null, null, null, null, null), loggedSplit(), new MatrixScorer(RANKER),
+        Map.of());
+    Evaluation both = runLogged(labelled("like", null, "ranker", null, null), loggedSplit(), system, scorers);
+
+    assertThat(system.blocks).isZero();
+    assertThat(staged.metrics()).hasSameSizeAs(asSystem.metrics());
+    asSystem.metrics().forEach((k, v) -> assertThat(staged.metrics().get("ranker/" + k)).as(k).isEqualTo(v));
+    asSystem.perQuery().forEach((k, v) -> assertThat(staged.perQuery().get("ranker/" + k)).as(k).containsExactly(v));
+    // ranker, like: q0 ranks 5 4 3 2 1 -> target 2 at rank 4; q2 ranks 5 4 3 2 1 0 -> target 3 at rank 3.
+    assertThat(both.perQuery().get("ranker/like/recall@3")).containsExactly(new double[] {0, 0.5}, within(EPS));
+    assertThat(new TopKEvaluator(labelled(null, null, "ranker", null, null)).scorerNames()).containsExactly("ranker");
+  }
+
+  @Test
+  void evaluate_unknownScorer_throwsUserExceptionNamingPathAndKnownScorers() {
+    Map<String, org.towerlab.api.eval.Scorer> scorers = Map.of("ranker", new MatrixScorer(RANKER),
+        "retriever", new MatrixScorer(SCORES));
+
+    assertThatThrownBy(() -> runLogged(labelled(null, null, "rankr", null, null), loggedSplit(),
+        new MatrixScorer(SCORES), scorers))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.evaluators[4].scorer")
+        .hasMessageContaining("'rankr'")
+        .hasMessageContaining("[ranker, retriever]");
+    assertThatThrownBy(() -> runLogged(labelled(null, null, "ranker", null, null), loggedSplit(),
+        new MatrixScorer(SCORES), Map.of()))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("no named scorers");
+  }
+
+  @Test
+  void evaluate_labelAndScorerAnyBlockSizes_identicalResults() {
+    Map<String, org.towerlab.api.eval.Scorer> scorers = Map.of("ranker", new MatrixScorer(RANKER));
+    Evaluation reference = runLogged(labelled("like", null, "ranker", 512, 0), loggedSplit(), new MatrixScorer(SCORES),
+        scorers);
+    for (int queryBlock : new int[] {1, 2, 3}) {
+      for (int itemBlock : new int[] {1, 4, 5}) {
+        Evaluation e = runLogged(labelled("like", null, "ranker", queryBlock, itemBlock), loggedSplit(),
+            new MatrixScorer(SCORES), scorers);
+        assertThat(e.metrics()).as("blocks %d x %d", queryBlock, itemBlock).isEqualTo(reference.metrics());
+        reference.perQuery().forEach((k, v) -> assertThat(e.perQuery().get(k)).as(k).containsExactly(v));
+      }
+    }
+  }
+
+  @Test
+  void evaluate_excludeSeen_ranksTheScorerExcludingSeenItems() {
+    // A cascade scorer keeps seen items out of its upstream top-M: the evaluator must ask for that
+    // view. Here the excluding view scores differently, so the metrics show which one was ranked.
+    MatrixScorer excludingView = new MatrixScorer(RANKER);
+    MatrixScorer system = new MatrixScorer(SCORES) {
+      @Override
+      public org.towerlab.api.eval.Scorer excluding(InteractionLog seen) {
+        return excludingView;
+      }
+    };
+    Split split = Fixtures.split(4, 6, TRAIN, TEST, Map.of(), false);
+
+    Evaluation masked = new TopKEvaluator(config(List.of(3), null, null, null)).evaluate(
+        new EvalContext(split, "test", TEST, TRAIN, system, manager));
+    Evaluation unmasked = new TopKEvaluator(config(List.of(3), null, null, false)).evaluate(
+        new EvalContext(split, "test", TEST, TRAIN, system, manager));
+
+    assertThat(excludingView.blocks).isPositive();
+    assertThat(system.blocks).isPositive(); // exclude-seen false: the scorer itself
+    // RANKER with 0 masked, q0: 5 4 3 -> targets {2, 5}: hits 5 (rank 1), 3? no -> 1 of 2.
+    assertThat(masked.perQuery().get("recall@3")[0]).isCloseTo(0.5, within(EPS));
+  }
+
   private static Map<Integer, Set<Integer>> groups(InteractionLog log) {
     Map<Integer, Set<Integer>> out = new HashMap<>();
     for (int r = 0; r < log.size(); r++) {

@@ -131,7 +131,11 @@ public final class ExperimentRunner {
       writeText(boardDir.resolve("summary.md"), summary);
       writeText(boardDir.resolve("summary.csv"), s.csv());
     }
+    Path agreement = grid ? LoggedVersusTruth.write(outcomes, boardDir) : null; // truth-agreement.md, simulator grids
     if (parent != null) {
+      if (agreement != null) {
+        parent.logArtifact(agreement, "");
+      }
       if (summary != null) {
         parent.logArtifact(boardDir.resolve("summary.md"), "");
         parent.logArtifact(boardDir.resolve("summary.csv"), "");
@@ -188,6 +192,10 @@ public final class ExperimentRunner {
     if (!problems.isEmpty()) {
       throw new UserException("Invalid combination in " + run.source() + " (run " + cfg.run() + ") on data set '"
           + split.dataset().name() + "': " + String.join(" ", problems));
+    }
+    List<String> refused = evaluators.stream().map(e -> e.incompatibility(split)).filter(m -> m != null).toList();
+    if (!refused.isEmpty()) {
+      throw new UserException("Invalid evaluators in " + run.source() + " (run " + cfg.run() + "): " + String.join(" ", refused));
     }
     if (evaluators.stream().noneMatch(e -> e.appliesTo(split))) {
       throw new UserException("None of the evaluators in " + run.source() + " applies to the '" + split.protocol()
@@ -248,7 +256,7 @@ public final class ExperimentRunner {
           metrics.putAll(valid.metrics());
           metrics.putAll(test.metrics());
           // every stage of a cascade (and a distillation teacher) on its own: <part>/<stage>/<metric>
-          List<Evaluator> unpinned = evaluators.stream().filter(e -> e.scorerName() == null).toList();
+          List<Evaluator> unpinned = evaluators.stream().filter(e -> e.scorerNames().isEmpty()).toList();
           for (Map.Entry<String, Scorer> st : stages.entrySet()) {
             for (String part : List.of("valid", "test")) {
               Evaluations.evaluate(unpinned, split, part, st.getValue(), Map.of(), manager).metrics()

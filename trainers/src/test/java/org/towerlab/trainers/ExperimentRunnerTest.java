@@ -202,6 +202,82 @@ class ExperimentRunnerTest {
   }
 
   @Test
+  void runAll_gridWithTruthEvaluator_writesTruthAgreementInGridDir() throws IOException {
+    String yaml = Harness.SIMULATOR.replace("""
+          - {type: topk, ks: [10, 20], metrics: [recall, ndcg]}
+        """, """
+          - {type: topk, ks: [10, 20], metrics: [recall, ndcg]}
+          - {type: truth, ks: [20], metrics: [recall, ndcg]}
+        """) + """
+        grid:
+          seed: [1, 2, 3]
+        """;
+    List<LoadedRun> seedRuns = Harness.load(tmp.resolve("truth-cfg"), yaml, "trainer.epochs=1");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    List<RunOutcome> res = new ExperimentRunner(Harness.REGISTRY, quiet).runAll(seedRuns, tmp.resolve("truth-out"), false);
+
+    Path gridDir = gridDir(res.get(0).dir().getParent(), "sim-grid-");
+    List<String> lines = Files.readAllLines(gridDir.resolve(LoggedVersusTruth.FILE));
+    assertThat(lines).anyMatch(l -> l.startsWith("| recall@20 | truth/recall@20 | 3 | "));
+    assertThat(lines).anyMatch(l -> l.startsWith("| ndcg@20 | truth/ndcg@20 | 3 | "));
+    for (RunOutcome o : res) {
+      assertThat(o.metrics().get("test/truth/recall@20")).isBetween(0.0, 1.0);
+      assertThat(Files.readAllLines(o.dir().resolve("per-query-test.csv")).get(0)).contains("truth/recall@20");
+    }
+  }
+
+  @Test
+  void runAll_truthEvaluatorOnDataWithoutGroundTruth_refusedBeforeAnyOutput() throws IOException {
+    StringBuilder csv = new StringBuilder("user,item\n");
+    for (int u = 0; u < 20; u++) {
+      for (int i = 0; i < 10; i++) {
+        csv.append(u).append(',').append((u + i * 3) % 15).append('\n');
+      }
+    }
+    Path data = tmp.resolve("no-truth").resolve("log.csv");
+    Files.createDirectories(data.getParent());
+    Files.writeString(data, csv.toString());
+    String yaml = """
+        name: no-truth
+        data: {type: csv, file: %s}
+        model: {type: most-popular}
+        evaluators:
+          - {type: topk, ks: [10]}
+          - {type: truth, ks: [10]}
+        tracking: {type: local, fsync: false}
+        """.formatted(data);
+    List<LoadedRun> loaded = Harness.load(tmp.resolve("no-truth-cfg"), yaml);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Path out = tmp.resolve("no-truth-out");
+
+    assertThatThrownBy(() -> new ExperimentRunner(Harness.REGISTRY, quiet).runAll(loaded, out, false))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.evaluators[1]")
+        .hasMessageContaining("no ground truth");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void runAll_unknownLabel_refusedBeforeAnyOutput() {
+    List<LoadedRun> loaded = Harness.load(tmp.resolve("label-cfg"), Harness.SIMULATOR,
+        "evaluators=[{type: topk, label: likes}]");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Path out = tmp.resolve("label-out");
+
+    assertThatThrownBy(() -> new ExperimentRunner(Harness.REGISTRY, quiet).runAll(loaded, out, false))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.evaluators[0].label")
+        .hasMessageContaining("like, positive, share");
+    assertThat(out).doesNotExist();
+  }
+
+  private static Path gridDir(Path parent, String prefix) throws IOException {
+    try (var dirs = Files.list(parent)) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+    }
+  }
+
+  @Test
   void runAll_gridOverModels_loadsDataOnce() {
     assertThat(console.lines().filter(l -> l.startsWith("loaded simulator"))).hasSize(1);
     assertThat(console.lines().filter(l -> l.startsWith("protocol per-user-ratio"))).hasSize(1);

@@ -132,6 +132,7 @@ public final class ScoringBench {
     private final NDArray items; // [M, D]
     private final int numItems;
     private final int dim;
+    private float[] itemCopy;
 
     DotScorer(NDManager parent, float[] queryEmb, float[] itemEmb, int numItems, int dim) {
       this.manager = parent.newSubManager();
@@ -163,7 +164,21 @@ public final class ScoringBench {
 
     @Override
     public float[] scorePairs(long[] queries, long[] itemIds, NDManager out) {
-      throw new UnsupportedOperationException("the benchmark scores blocks only");
+      if (itemCopy == null) {
+        itemCopy = items.toFloatArray(); // [M * D]
+      }
+      float[] itemEmb = itemCopy;
+      float[] scores = new float[queries.length];
+      for (int p = 0; p < queries.length; p++) {
+        int qo = (int) queries[p] * dim;
+        int io = (int) itemIds[p] * dim;
+        float sum = 0;
+        for (int d = 0; d < dim; d++) {
+          sum += queryEmb[qo + d] * itemEmb[io + d];
+        }
+        scores[p] = sum;
+      }
+      return scores;
     }
 
     @Override
@@ -177,7 +192,7 @@ public final class ScoringBench {
     }
   }
 
-  private static Split syntheticSplit(int numQueries, int numItems, SplittableRandom rnd) {
+  static Split syntheticSplit(int numQueries, int numItems, SplittableRandom rnd) {
     int seenPerQuery = 5;
     int[] tq = new int[numQueries * seenPerQuery];
     int[] ti = new int[tq.length];
@@ -200,7 +215,7 @@ public final class ScoringBench {
     return new Split("bench", Map.of(), ds, train, train, test, null);
   }
 
-  private static float[] gaussian(SplittableRandom rnd, int n) {
+  static float[] gaussian(SplittableRandom rnd, int n) {
     float[] out = new float[n];
     for (int i = 0; i < n; i++) {
       // Box-Muller, one value per pair is enough for a benchmark
@@ -209,7 +224,7 @@ public final class ScoringBench {
     return out;
   }
 
-  private static long[] range(int from, int to) {
+  static long[] range(int from, int to) {
     long[] out = new long[to - from];
     for (int i = from; i < to; i++) {
       out[i - from] = i;
@@ -217,7 +232,7 @@ public final class ScoringBench {
     return out;
   }
 
-  private static void resetPeaks() {
+  static void resetPeaks() {
     System.gc();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       pool.resetPeakUsage();
@@ -229,7 +244,7 @@ public final class ScoringBench {
     }
   }
 
-  private static void printPeaks(String phase) throws IOException {
+  static void printPeaks(String phase) throws IOException {
     long heapPeak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {

@@ -20,12 +20,24 @@ import org.towerlab.api.config.ComponentConfig;
  * @param itemFeatures optional item-side feature file
  * @param itemCategoryField a categorical item field used as the item category; default none
  * @param encoding charset of all files; default UTF-8
+ * @param exposureColumn column saying whether the row's item was shown ({@code 1}/{@code 0} or
+ *     {@code true}/{@code false}); with it the log is an impression log: shown rows whose labels are
+ *     0 are real negatives, unshown rows are logged candidates; default none = every row is an
+ *     interaction
+ * @param requestColumn column of a request id (any string; rows shown or considered together
+ *     share it); default none
+ * @param positionColumn column of the display position (an integer); default none
+ * @param propensityColumn column of the logging policy's probability of showing the item, in
+ *     {@code (0, 1]}; default none
+ * @param stageColumn column of the last logging stage the candidate reached (an integer >= 0,
+ *     0 = retrieved, ...); default none
  * @param protocol the split protocol; default {@code per-user-ratio}
  */
 public record CsvConfig(String name, String file, String delimiter, Boolean header, String queryColumn,
     String itemColumn, String timestampColumn, List<String> labels, CsvFeaturesConfig queryFeatures,
-    CsvFeaturesConfig itemFeatures, String itemCategoryField, String encoding, ComponentConfig.Protocol protocol)
-    implements ComponentConfig.Data {
+    CsvFeaturesConfig itemFeatures, String itemCategoryField, String encoding, String exposureColumn,
+    String requestColumn, String positionColumn, String propensityColumn, String stageColumn,
+    ComponentConfig.Protocol protocol) implements ComponentConfig.Data {
 
   public CsvConfig {
     name = name == null || name.isBlank() ? "csv" : name;
@@ -42,5 +54,13 @@ public record CsvConfig(String name, String file, String delimiter, Boolean head
       throw new IllegalArgumentException("encoding '" + encoding + "' is not a known charset");
     }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
+  }
+
+  /** Without logging columns (an interaction file). */
+  public CsvConfig(String name, String file, String delimiter, Boolean header, String queryColumn,
+      String itemColumn, String timestampColumn, List<String> labels, CsvFeaturesConfig queryFeatures,
+      CsvFeaturesConfig itemFeatures, String itemCategoryField, String encoding, ComponentConfig.Protocol protocol) {
+    this(name, file, delimiter, header, queryColumn, itemColumn, timestampColumn, labels, queryFeatures, itemFeatures,
+        itemCategoryField, encoding, null, null, null, null, null, protocol);
   }
 }

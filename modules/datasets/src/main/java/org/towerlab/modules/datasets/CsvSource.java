@@ -23,6 +23,12 @@ import org.towerlab.api.data.Side;
  * entities of a side are those in the interaction file plus those in its feature file. Categorical
  * values map to sorted vocabularies with 0 = missing; bag tokens map to 0-based ids; dense vectors
  * are separator-joined numbers (missing = zeros). Fields may be quoted with {@code "}.
+ *
+ * <p>Optional logging columns turn the file into an impression log: {@code exposure-column}
+ * (1/0, true/false: shown or only considered), {@code request-column} (request ids, remapped to
+ * dense ids in sorted order), {@code position-column}, {@code propensity-column} (in (0, 1]) and
+ * {@code stage-column}. With an exposure column the protocols keep the shown-but-not-engaged rows
+ * and the unshown candidates as logged rows ({@link org.towerlab.api.data.Split#logged()}).
  */
 public final class CsvSource implements DataSource {
   private final CsvConfig config;
@@ -48,6 +54,7 @@ public final class CsvSource implements DataSource {
     char d = config.delimiter().charAt(0);
     int[][] idx = new int[1][];
     int[] width = {-1};
+    Logging logging = new Logging();
     f.read((no, line) -> {
       String[] v = Columns.split(line, d, true);
       if (idx[0] == null) {
@@ -59,6 +66,7 @@ public final class CsvSource implements DataSource {
         for (int k = 0; k < config.labels().size(); k++) {
           cols[3 + k] = column(f, head, config.labels().get(k), "labels");
         }
+        logging.columns(f, head);
         idx[0] = cols;
         width[0] = v.length;
         if (config.header()) {
@@ -76,6 +84,7 @@ public final class CsvSource implements DataSource {
       for (int k = 0; k < labelCols.size(); k++) {
         labelCols.get(k).add(f.parseFloat(no, line, v[c[3 + k]], "label '" + config.labels().get(k) + "'"));
       }
+      logging.row(f, no, line, v);
     }, files);
 
     List<FieldSpec> fields = new ArrayList<>();
@@ -111,9 +120,99 @@ public final class CsvSource implements DataSource {
     for (int k = 0; k < labelCols.size(); k++) {
       labels.put(config.labels().get(k), labelCols.get(k).toArray());
     }
-    InteractionLog log = new InteractionLog(qs, is, times, labels, null, null, null);
+    InteractionLog log = new InteractionLog(qs, is, times, labels, logging.exposed(), logging.positions(),
+        logging.propensities(), logging.requests(), logging.stages());
     return new Dataset(config.name(), QueryKind.USER, new Schema(fields), qb.build(), ib.build(), log, category,
         files, null);
+  }
+
+  /** The optional logging columns: exposure, request, position, propensity, stage. */
+  private final class Logging {
+    private int exposure = -1;
+    private int request = -1;
+    private int position = -1;
+    private int propensity = -1;
+    private int stage = -1;
+    private final List<Boolean> shown = new ArrayList<>();
+    private final List<String> requestIds = new ArrayList<>();
+    private final Columns.Ints positionValues = new Columns.Ints();
+    private final Columns.Floats propensityValues = new Columns.Floats();
+    private final Columns.Ints stageValues = new Columns.Ints();
+
+    void columns(TextFile f, List<String> head) {
+      exposure = config.exposureColumn() == null ? -1 : column(f, head, config.exposureColumn(), "exposure-column");
+      request = config.requestColumn() == null ? -1 : column(f, head, config.requestColumn(), "request-column");
+      position = config.positionColumn() == null ? -1 : column(f, head, config.positionColumn(), "position-column");
+      propensity = config.propensityColumn() == null ? -1
+          : column(f, head, config.propensityColumn(), "propensity-column");
+      stage = config.stageColumn() == null ? -1 : column(f, head, config.stageColumn(), "stage-column");
+    }
+
+    void row(TextFile f, int no, String line, String[] v) {
+      if (exposure >= 0) {
+        String e = v[exposure].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!e.equals("1") && !e.equals("0") && !e.equals("true") && !e.equals("false")) {
+          throw f.error(no, line, "exposure '" + TextFile.truncate(v[exposure]) + "' is not 1, 0, true or false");
+        }
+        shown.add(e.equals("1") || e.equals("true"));
+      }
+      if (request >= 0) {
+        requestIds.add(v[request].trim());
+      }
+      if (position >= 0) {
+        positionValues.add(f.parseInt(no, line, v[position], "position"));
+      }
+      if (propensity >= 0) {
+        float p = f.parseFloat(no, line, v[propensity], "propensity");
+        if (!(p > 0f && p <= 1f)) {
+          throw f.error(no, line, "propensity " + p + " is not in (0, 1]");
+        }
+        propensityValues.add(p);
+      }
+      if (stage >= 0) {
+        int s = f.parseInt(no, line, v[stage], "stage");
+        if (s < 0) {
+          throw f.error(no, line, "stage " + s + " is negative");
+        }
+        stageValues.add(s);
+      }
+    }
+
+    boolean[] exposed() {
+      if (exposure < 0) {
+        return null;
+      }
+      boolean[] out = new boolean[shown.size()];
+      for (int r = 0; r < out.length; r++) {
+        out[r] = shown.get(r);
+      }
+      return out;
+    }
+
+    /** Request ids: dense, in sorted order of the original ids (numeric order when all are integers). */
+    long[] requests() {
+      if (request < 0) {
+        return null;
+      }
+      Map<String, Integer> vocab = Columns.vocabulary(requestIds, false);
+      long[] out = new long[requestIds.size()];
+      for (int r = 0; r < out.length; r++) {
+        out[r] = vocab.get(requestIds.get(r));
+      }
+      return out;
+    }
+
+    int[] positions() {
+      return position < 0 ? null : positionValues.toArray();
+    }
+
+    float[] propensities() {
+      return propensity < 0 ? null : propensityValues.toArray();
+    }
+
+    int[] stages() {
+      return stage < 0 ? null : stageValues.toArray();
+    }
   }
 
   private static int column(TextFile f, List<String> header, String column, String key) {

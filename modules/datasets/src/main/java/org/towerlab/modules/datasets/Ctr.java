@@ -13,9 +13,15 @@ import org.towerlab.api.random.Seeds;
  * Pointwise CTR-style protocol (pre-ranking): labels are binarized ({@code label > threshold}
  * positive, {@code == threshold} dropped when {@code drop-equal}, lower negative), both classes
  * are kept, and the rows are cut 8:1:1 at random (stream {@code data.split}) or by time. With an
- * exposure column (the simulator) only shown rows are used and the default label is {@code click}
- * when there is no rating. Every kept row is a logged row ({@link Split#logged()}); the positives are
- * the rows labelled 1.
+ * exposure column (the simulator, Open Bandit, a csv with {@code exposure-column}) the shown rows
+ * are the ones cut, and the default label is {@code click} when there is no rating. Every kept row
+ * is a logged row ({@link Split#logged()}); the positives are the rows labelled 1.
+ *
+ * <p>Logged candidates that were never shown (a cascade log's stage 0 and 1 rows) join the logged
+ * rows without moving the shown rows' split: with {@code temporal: true} by time (before the first
+ * valid row's timestamp train, before the first test row's valid, else test); otherwise each is
+ * assigned at random by the ratios with its own stream {@code data.split.logged}. They are never
+ * positives; pointwise losses and evaluators skip them (they have no feedback).
  */
 public final class Ctr implements Protocol {
   private final CtrConfig config;
@@ -48,6 +54,9 @@ public final class Ctr implements Protocol {
         positive[r] = v[r] > threshold ? 1f : 0f;
         keep[r] &= !(config.dropEqual() && v[r] == threshold);
       }
+      if (log.exposed() != null && !log.exposed()[r]) {
+        positive[r] = 0f; // a candidate never shown has no feedback
+      }
     }
     int[] rows = ProtocolSupport.kCore(data, ProtocolSupport.rows(keep), positive, config.kCore());
     int[] order = rows.clone();
@@ -70,8 +79,34 @@ public final class Ctr implements Protocol {
       pos += positive[r] > 0 ? 1 : 0;
     }
     s.put("rows.positive", pos);
-    return ProtocolSupport.splitLogged(name(), s, data, new int[][] {Arrays.copyOfRange(order, 0, nTrain),
-        Arrays.copyOfRange(order, nTrain, nTrain + nValid), Arrays.copyOfRange(order, nTrain + nValid, order.length)},
-        positive);
+    int[][] parts = {Arrays.copyOfRange(order, 0, nTrain), Arrays.copyOfRange(order, nTrain, nTrain + nValid),
+        Arrays.copyOfRange(order, nTrain + nValid, order.length)};
+    int[] unexposed = ProtocolSupport.unexposedRows(data, rows, config.kCore());
+    if (unexposed.length > 0) {
+      int[][] extra;
+      if (config.temporal()) {
+        long tValid = nValid > 0 ? log.timestamps()[order[nTrain]] : Long.MAX_VALUE;
+        long tTest = nTest > 0 ? log.timestamps()[order[nTrain + nValid]] : Long.MAX_VALUE;
+        extra = ProtocolSupport.byPart(unexposed, r -> {
+          long t = log.timestamps()[r];
+          return t < tValid ? 0 : t < tTest ? 1 : 2;
+        });
+      } else {
+        int[] shuffled = unexposed.clone();
+        ProtocolSupport.shuffle(shuffled, seeds.stream("data.split.logged"));
+        int uValid = (int) (ratios[1] * shuffled.length);
+        int uTest = (int) (ratios[2] * shuffled.length);
+        int uTrain = shuffled.length - uValid - uTest;
+        extra = new int[][] {Arrays.copyOfRange(shuffled, 0, uTrain), Arrays.copyOfRange(shuffled, uTrain, uTrain + uValid),
+            Arrays.copyOfRange(shuffled, uTrain + uValid, shuffled.length)};
+      }
+      for (int p = 0; p < 3; p++) {
+        int[] merged = Arrays.copyOf(parts[p], parts[p].length + extra[p].length);
+        System.arraycopy(extra[p], 0, merged, parts[p].length, extra[p].length);
+        parts[p] = merged;
+      }
+      s.put("rows.unexposed", unexposed.length);
+    }
+    return ProtocolSupport.splitLogged(name(), s, data, parts, positive);
   }
 }

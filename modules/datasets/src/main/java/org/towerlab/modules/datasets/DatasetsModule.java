@@ -12,8 +12,9 @@ public final class DatasetsModule extends TowerlabModule {
     register(Kind.DATA, "ml-20m", MovieLens20mConfig.class, (cfg, ctx) -> new MovieLens20m(cfg), "MovieLens 20M / 25M (ratings.csv, movies.csv)");
     register(Kind.DATA, "coat", CoatConfig.class, (cfg, ctx) -> new Coat(cfg), "Coat shopping: self-selected train, random-exposure test, propensities");
     register(Kind.DATA, "csv", CsvConfig.class, (cfg, ctx) -> new CsvSource(cfg), "Generic CSV/TSV interactions with optional feature files");
-    register(Kind.DATA, "simulator", SimulatorConfig.class, (cfg, ctx) -> Simulator.create(cfg, ctx.seeds()), "Seeded simulator with known relevance and popularity-biased exposure");
-    register(Kind.PROTOCOL, "per-user-ratio", PerUserRatioConfig.class, (cfg, ctx) -> new PerUserRatio(cfg), "Random per-user 8:1:1 split of positives (RecBole RS)");
+    register(Kind.DATA, "open-bandit", OpenBanditConfig.class, (cfg, ctx) -> new OpenBandit(cfg), "Open Bandit Dataset (ZOZOTOWN): impressions with click, position and the logging policy's propensity");
+    register(Kind.DATA, "simulator", SimulatorConfig.class, (cfg, ctx) -> Simulator.create(cfg, ctx.seeds()), "Seeded simulator with known relevance, popularity-biased exposure and an optional three-stage logging cascade");
+    register(Kind.PROTOCOL, "per-user-ratio", PerUserRatioConfig.class, (cfg, ctx) -> new PerUserRatio(cfg), "Random per-user 8:1:1 split of positives or of requests (RecBole RS)");
     register(Kind.PROTOCOL, "leave-last-out", LeaveLastOutConfig.class, (cfg, ctx) -> new LeaveLastOut(cfg), "Per user: last positive to test, second-last to valid");
     register(Kind.PROTOCOL, "global-temporal", GlobalTemporalConfig.class, (cfg, ctx) -> new GlobalTemporal(cfg), "One global time cut at timestamp quantiles");
     register(Kind.PROTOCOL, "ctr", CtrConfig.class, (cfg, ctx) -> new Ctr(cfg), "Binarized labels, both classes, random or temporal 8:1:1 row split (pointwise)");

@@ -12,7 +12,9 @@ import org.towerlab.api.random.Seeds;
  * One global time cut: with {@code t_v} and {@code t_t} the {@code valid-start} and
  * {@code test-start} quantiles of the positive rows' timestamps, rows before {@code t_v} train,
  * rows in {@code [t_v, t_t)} validate and rows from {@code t_t} on test. Users and items first
- * seen after the cut stay in valid and test (cold start). Deterministic.
+ * seen after the cut stay in valid and test (cold start). Deterministic. With an exposure column,
+ * the logged non-positive rows (shown but not engaged, candidates never shown) are cut at the same
+ * two timestamps, so every request of a cascade log (one timestamp) is whole in one part.
  */
 public final class GlobalTemporal implements Protocol {
   private final GlobalTemporalConfig config;

@@ -11,6 +11,12 @@ import org.towerlab.api.random.Seeds;
  * Chronological leave-one-out (as in SASRec, Kang and McAuley, ICDM 2018): per user, the last
  * positive (by timestamp, ties by log order) goes to test, the second-last to valid, the rest to
  * train; users with fewer than 3 positives stay entirely in train. Deterministic.
+ *
+ * <p>With an exposure column, the logged non-positive rows (shown but not engaged, candidates never
+ * shown) are assigned by time: a row at or after the user's test positive goes to test, at or after
+ * the valid positive to valid, else to train (all to train for users without a valid positive). A
+ * cascade log writes a request's rows at one time, so a request stays in one part except that its
+ * positives follow the positives' rule.
  */
 public final class LeaveLastOut implements Protocol {
   private final LeaveLastOutConfig config;

@@ -33,23 +33,31 @@ final class ProtocolSupport {
 
   /**
    * 1 for a positive row, 0 otherwise: every row when there is no label; {@code label >= minRating}
-   * when min-rating is set; else {@code label > 0} (so every rating is a positive).
+   * when min-rating is set; else {@code label > 0} (so every rating is a positive). A row that was
+   * never shown ({@code exposed = false}) is never a positive: it has no feedback.
    */
   static float[] positives(InteractionLog log, String label, Double minRating) {
     float[] out = new float[log.size()];
     if (label == null) {
       Arrays.fill(out, 1f);
-      return out;
+    } else {
+      float[] v = log.label(label);
+      for (int r = 0; r < out.length; r++) {
+        boolean p = minRating != null ? v[r] >= minRating : v[r] > 0;
+        out[r] = p ? 1f : 0f;
+      }
     }
-    float[] v = log.label(label);
-    for (int r = 0; r < out.length; r++) {
-      boolean p = minRating != null ? v[r] >= minRating : v[r] > 0;
-      out[r] = p ? 1f : 0f;
+    boolean[] shown = log.exposed();
+    if (shown != null) {
+      for (int r = 0; r < out.length; r++) {
+        if (!shown[r]) {
+          out[r] = 0f;
+        }
+      }
     }
     return out;
   }
 
-  /** Rows that were shown (all rows when the log has no exposure column). */
   /** Rows that were shown and are positives, after k-core filtering (the retrieval protocols' input). */
   static int[] positiveRows(Dataset data, float[] positive, int kCore) {
     boolean[] keep = shown(data.log());
@@ -59,6 +67,7 @@ final class ProtocolSupport {
     return kCore(data, rows(keep), positive, kCore);
   }
 
+  /** Rows that were shown (all rows when the log has no exposure column). */
   static boolean[] shown(InteractionLog log) {
     boolean[] out = new boolean[log.size()];
     if (log.exposed() == null) {
@@ -288,6 +297,47 @@ final class ProtocolSupport {
       keep[r] = positive[r] <= 0 && (kCore <= 1 || (user[log.queries()[r]] && item[log.items()[r]]));
     }
     return rows(keep);
+  }
+
+  /**
+   * The logged candidates that were never shown ({@code exposed = false}; none without an exposure
+   * column), restricted after a k-core filter (k > 1) to users and items of {@code keptRows}.
+   */
+  static int[] unexposedRows(Dataset data, int[] keptRows, int kCore) {
+    InteractionLog log = data.log();
+    if (log.exposed() == null) {
+      return new int[0];
+    }
+    boolean[] user = new boolean[data.numQueries()];
+    boolean[] item = new boolean[data.numItems()];
+    for (int r : keptRows) {
+      user[log.queries()[r]] = true;
+      item[log.items()[r]] = true;
+    }
+    boolean[] keep = new boolean[log.size()];
+    for (int r = 0; r < keep.length; r++) {
+      keep[r] = !log.exposed()[r] && (kCore <= 1 || (user[log.queries()[r]] && item[log.items()[r]]));
+    }
+    return rows(keep);
+  }
+
+  /**
+   * {@code rows} grouped into requests, the requests grouped by query: {@code out[q]} lists query
+   * {@code q}'s requests in order of first row, each request its rows in row order. Rows of one
+   * request id under two queries form two requests. Needs a request column.
+   */
+  static int[][][] requestsByQuery(InteractionLog log, int[] rows, int numQueries) {
+    long[] req = log.requests();
+    int[][] byQuery = byQuery(log, rows, numQueries);
+    int[][][] out = new int[numQueries][][];
+    for (int q = 0; q < numQueries; q++) {
+      Map<Long, Columns.Ints> groups = new LinkedHashMap<>();
+      for (int r : byQuery[q]) {
+        groups.computeIfAbsent(req[r], k -> new Columns.Ints()).add(r);
+      }
+      out[q] = groups.values().stream().map(Columns.Ints::toArray).toArray(int[][]::new);
+    }
+    return out;
   }
 
   /**

@@ -17,7 +17,9 @@ import org.towerlab.api.data.Side;
 import org.towerlab.api.random.Seeds;
 
 /**
- * A seeded synthetic data set with known relevance and a known, popularity-biased logging policy.
+ * A seeded synthetic data set with known relevance and a known, popularity-biased logging policy;
+ * optionally a multi-stage (cascade) logging system whose candidates and exposure propensities are
+ * recorded.
  *
  * <p>The world: category centroids {@code c_k} and segment centroids {@code s_g} are random unit
  * vectors of width {@code L = latent-dim}. Item {@code i} has a category {@code k(i)}, a latent
@@ -25,18 +27,45 @@ import org.towerlab.api.random.Seeds;
  * random order) and a dense {@code content_i = A v_i + 0.3 eps} of width {@code dim} (A random),
  * so content carries the category. User {@code u} has a segment {@code g(u)} and
  * {@code u = s_g(u) + 0.7 eps / sqrt(L)}. True relevance is
- * {@code r(u, i) = sigmoid(scale <u, v_i> + bias)}.
+ * {@code r(u, i) = sigmoid(z(u, i))} with the logit {@code z(u, i) = scale <u, v_i> + bias}. The
+ * logging policy of segment {@code g} is {@code pi_g(i) = p_i^alpha exp(beta <s_g, v_i>) / Z_g}.
  *
- * <p>The log: each user gets {@code n_u ~ U[1, 2m-1]} impressions in slates of {@code slate-size};
- * every impression draws an item independently from the policy
- * {@code pi_g(i) = p_i^alpha exp(beta <s_g, v_i>) / Z_g} of the user's segment, which is the
- * recorded propensity. Feedback is ordinal: {@code click ~ Bern(r)}, {@code like ~ click Bern(r)},
- * {@code share ~ like Bern(r / 2)}. Every row is an exposure ({@code exposed = true}); rows with
- * {@code click = 0} are shown-but-not-clicked negatives. Timestamps (seconds) increase per user
- * and the log is sorted by time.
+ * <p><b>The single-stage log</b> (no {@code cascade:} section): each user gets
+ * {@code n_u ~ U[1, 2m-1]} impressions in slates of {@code slate-size}; every impression draws an
+ * item independently from {@code pi_g(u)}, which is the recorded propensity. Feedback is ordinal:
+ * {@code click ~ Bern(r)}, {@code like ~ click Bern(r)}, {@code share ~ like Bern(r / 2)}. Every
+ * row is an exposure ({@code exposed = true}); rows with {@code click = 0} are
+ * shown-but-not-clicked negatives. Timestamps (seconds) increase per user and the log is sorted by
+ * time.
+ *
+ * <p><b>The cascade log</b> ({@link SimulatorCascadeConfig}): the same world, and a fixed logging
+ * system per request of user {@code u} (segment {@code g}):
+ * <ol>
+ *   <li>retrieval draws R distinct candidates from {@code pi_g}, each draw proportional to
+ *       {@code pi_g} among the items not drawn yet;
+ *   <li>pre-ranking keeps the top P by {@code z(u, i) + sigma_pre eps} (fresh noise per request);
+ *   <li>ranking orders those P by {@code z(u, i) + sigma_rank eps} and shows the top S
+ *       ({@code slate-size}) at display positions {@code 0 .. S-1};
+ *   <li>feedback on shown items: {@code click ~ Bern(e_k r)} with the examination probability
+ *       {@code e_k = (1 + k)^-eta} of position {@code k} ({@code eta = position-bias}, 0 = none),
+ *       {@code like ~ click Bern(r)}, {@code share ~ like Bern(r / 2)}.
+ * </ol>
+ * Each request writes one row per retrieved candidate, all at the request's timestamp: {@code
+ * requests} (request id, numbered in time order), {@code stages} (0 = retrieved only, 1 =
+ * pre-ranked but not shown, 2 = shown), {@code exposed} (stage 2), {@code positions} (display
+ * position of shown rows, -1 otherwise), the labels (0 on rows not shown) and the
+ * {@code propensities} column: the probability that the item is shown in a request, estimated by
+ * Monte Carlo with its own random stream: M simulated requests per segment (users drawn uniformly
+ * from the segment; {@code propensity: segment}) or per user ({@code propensity: user}), estimate
+ * {@code (c + 0.5) / (M + 1)} for {@code c} requests that showed the item (never 0: every item can be
+ * shown). The same number is {@link GroundTruth#exposurePropensity}; {@link Truth#stagePropensity}
+ * gives the retrieval and pre-ranking probabilities too. Users get {@code n_u ~ U[1, 2m-1]}
+ * requests ({@code m = requests-per-user}) spaced {@code S + 60 + U[0, 3600)} seconds apart.
  *
  * <p>Query fields: {@code id}, {@code segment}. Item fields: {@code id}, {@code category},
- * {@code content} (dense). Item category = {@code category}. Fully determined by the seed.
+ * {@code content} (dense). Item category = {@code category}. Fully determined by the seed; the
+ * world (features, relevance) is the same with and without a cascade, and without one the log is
+ * the one earlier versions wrote.
  */
 public final class Simulator implements DataSource {
   private static final long HORIZON = 30L * 24 * 3600;
@@ -124,7 +153,33 @@ public final class Simulator implements DataSource {
       alias[g] = new Alias(policy[g]);
     }
     Truth truth = new Truth(l, userLatent, itemLatent, segment, policy, config.relevanceScale(), config.relevanceBias());
+    InteractionLog log;
+    if (config.cascade() == null) {
+      log = singleStageLog(logRng, truth, alias, segment, policy);
+    } else {
+      SimulatedCascade system = new SimulatedCascade(config, truth, segment, policy, alias);
+      truth = truth.withCascade(system.propensities(root.split()), config.cascade().propensity().equals("user"),
+          system.examination());
+      log = system.log(logRng, truth, HORIZON);
+    }
 
+    Schema schema = new Schema(List.of(
+        FieldSpec.categorical("id", Side.QUERY, nu),
+        FieldSpec.categorical("segment", Side.QUERY, ng),
+        FieldSpec.categorical("id", Side.ITEM, ni),
+        FieldSpec.categorical("category", Side.ITEM, nk),
+        FieldSpec.dense("content", Side.ITEM, dim)));
+    FeatureTable q = FeatureTable.builder(Side.QUERY, nu).categorical("segment", segment).build();
+    FeatureTable it = FeatureTable.builder(Side.ITEM, ni).categorical("category", category)
+        .dense("content", content, dim).build();
+    return new Dataset("simulator", QueryKind.USER, schema, q, it, log, category,
+        Map.of(), truth);
+  }
+
+  /** The single-stage log (no cascade): independent draws from the segment's policy, in slates. */
+  private InteractionLog singleStageLog(SplittableRandom logRng, Truth truth, Alias[] alias, int[] segment,
+      double[][] policy) {
+    int nu = config.nUsers();
     // Log generation, user by user; then sorted by time.
     int hi = Math.max(1, (int) Math.round(2 * config.interactionsPerUser() - 1));
     int[] counts = new int[nu];
@@ -188,19 +243,7 @@ public final class Simulator implements DataSource {
     labels.put("share", share);
     boolean[] exposed = new boolean[n];
     Arrays.fill(exposed, true);
-    InteractionLog log = new InteractionLog(qs, is, ts, labels, exposed, pos, prop).select(perm);
-
-    Schema schema = new Schema(List.of(
-        FieldSpec.categorical("id", Side.QUERY, nu),
-        FieldSpec.categorical("segment", Side.QUERY, ng),
-        FieldSpec.categorical("id", Side.ITEM, ni),
-        FieldSpec.categorical("category", Side.ITEM, nk),
-        FieldSpec.dense("content", Side.ITEM, dim)));
-    FeatureTable q = FeatureTable.builder(Side.QUERY, nu).categorical("segment", segment).build();
-    FeatureTable it = FeatureTable.builder(Side.ITEM, ni).categorical("category", category)
-        .dense("content", content, dim).build();
-    return new Dataset("simulator", QueryKind.USER, schema, q, it, log, category,
-        Map.of(), truth);
+    return new InteractionLog(qs, is, ts, labels, exposed, pos, prop).select(perm);
   }
 
   private static double[][] unitVectors(SplittableRandom rng, int n, int l) {
@@ -220,7 +263,10 @@ public final class Simulator implements DataSource {
   }
 
 
-  /** The simulator's ground truth: relevance from the latent vectors, propensity from the policy. */
+  /**
+   * The simulator's ground truth: relevance from the latent vectors; exposure propensity from the
+   * single-stage policy or, with a cascade, from the Monte Carlo estimate of the logging system.
+   */
   public static final class Truth implements GroundTruth {
     private final int l;
     private final double[] userLatent;
@@ -229,8 +275,17 @@ public final class Simulator implements DataSource {
     private final double[][] policy;
     private final double scale;
     private final double bias;
+    /** With a cascade: P(reach stage s) per (segment or user, item), [3][key * numItems + item]. */
+    private final float[][] stagePropensity;
+    private final boolean perUser;
+    private final double[] examination;
 
     Truth(int l, double[] userLatent, double[] itemLatent, int[] segment, double[][] policy, double scale, double bias) {
+      this(l, userLatent, itemLatent, segment, policy, scale, bias, null, false, null);
+    }
+
+    private Truth(int l, double[] userLatent, double[] itemLatent, int[] segment, double[][] policy, double scale,
+        double bias, float[][] stagePropensity, boolean perUser, double[] examination) {
       this.l = l;
       this.userLatent = userLatent;
       this.itemLatent = itemLatent;
@@ -238,26 +293,81 @@ public final class Simulator implements DataSource {
       this.policy = policy;
       this.scale = scale;
       this.bias = bias;
+      this.stagePropensity = stagePropensity;
+      this.perUser = perUser;
+      this.examination = examination;
+    }
+
+    Truth withCascade(float[][] stagePropensity, boolean perUser, double[] examination) {
+      return new Truth(l, userLatent, itemLatent, segment, policy, scale, bias, stagePropensity, perUser, examination);
     }
 
     @Override
     public double relevance(int query, int item) {
+      return 1.0 / (1.0 + Math.exp(-logit(query, item)));
+    }
+
+    /** The true relevance logit {@code scale <u, v_i> + bias}. */
+    public double logit(int query, int item) {
       double s = 0;
       for (int d = 0; d < l; d++) {
         s += userLatent[query * l + d] * itemLatent[item * l + d];
       }
-      return 1.0 / (1.0 + Math.exp(-(scale * s + bias)));
+      return scale * s + bias;
     }
 
-    /** Per-impression probability that the logging policy shows {@code item} to {@code query}. */
+    /**
+     * Without a cascade: the per-impression probability that the policy draws {@code item} for
+     * {@code query}'s segment. With a cascade: the probability that {@code item} is in the shown
+     * slate of a request, {@link #stagePropensity} at stage 2 (see {@link Simulator}).
+     */
     @Override
     public double exposurePropensity(int query, int item) {
-      return policy[segment[query]][item];
+      if (stagePropensity == null) {
+        return policy[segment[query]][item];
+      }
+      return stagePropensity(query, item, 2);
+    }
+
+    /** Whether the log came from the multi-stage logging system. */
+    public boolean hasCascade() {
+      return stagePropensity != null;
+    }
+
+    /**
+     * Cascade only: the estimated probability that {@code item} reaches at least logging stage
+     * {@code stage} (0 = retrieved, 1 = pre-ranked, 2 = shown) in one request of {@code query}: of
+     * a user drawn uniformly from {@code query}'s segment ({@code propensity: segment}) or of
+     * {@code query} itself ({@code propensity: user}). Estimate {@code (c + 0.5) / (M + 1)} from
+     * {@code c} hits in {@code M = propensity-samples} simulated requests.
+     */
+    public double stagePropensity(int query, int item, int stage) {
+      if (stagePropensity == null) {
+        throw new IllegalStateException("the simulator has no cascade; stage propensities need data.cascade");
+      }
+      if (stage < 0 || stage > 2) {
+        throw new IllegalArgumentException("stage must be 0 (retrieved), 1 (pre-ranked) or 2 (shown), got " + stage);
+      }
+      int key = perUser ? query : segment[query];
+      int numItems = itemLatent.length / l;
+      return stagePropensity[stage][key * numItems + item];
+    }
+
+    /**
+     * Cascade only: probability that a user examines display position {@code position}
+     * ({@code (1 + position)^-position-bias}); a shown item is clicked with probability
+     * {@code examination(position) * relevance}.
+     */
+    public double examination(int position) {
+      if (examination == null) {
+        throw new IllegalStateException("the simulator has no cascade; examination needs data.cascade");
+      }
+      return examination[position];
     }
   }
 
   /** Walker's alias method: O(1) draws from a fixed discrete distribution. */
-  private static final class Alias {
+  static final class Alias {
     private final double[] prob;
     private final int[] alias;
 
@@ -301,6 +411,16 @@ public final class Simulator implements DataSource {
     int sample(SplittableRandom rng) {
       int k = rng.nextInt(prob.length);
       return rng.nextDouble() < prob[k] ? k : alias[k];
+    }
+
+    /**
+     * One draw from one 64-bit number: the column from the high 32 bits, the coin from the low 32
+     * (a bias below {@code n / 2^32}); the cascade's retrieval draws hundreds per request.
+     */
+    int sampleFast(SplittableRandom rng) {
+      long x = rng.nextLong();
+      int k = (int) (((x >>> 32) * prob.length) >>> 32);
+      return (x & 0xFFFFFFFFL) * 0x1.0p-32 < prob[k] ? k : alias[k];
     }
   }
 }

@@ -21,12 +21,16 @@ import org.towerlab.api.config.ComponentConfig;
  * @param relevanceBias offset {@code b}; default -1.0
  * @param slateSize impressions per slate (positions {@code 0 .. slateSize-1}); default 5
  * @param seed the generator's seed; default: the run's stream {@code data.simulator}
+ * @param cascade the multi-stage logging system ({@link SimulatorCascadeConfig}); default none =
+ *     the single-stage log described in {@link Simulator} (then {@code interactions-per-user}
+ *     sets the log size; with a cascade, {@code cascade.requests-per-user} does and each request
+ *     shows {@code slate-size} items)
  * @param protocol the split protocol; default {@code per-user-ratio} (on clicks)
  */
 public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
     Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
-    Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, ComponentConfig.Protocol protocol)
-    implements ComponentConfig.Data {
+    Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, SimulatorCascadeConfig cascade,
+    ComponentConfig.Protocol protocol) implements ComponentConfig.Data {
 
   public SimulatorConfig {
     nUsers = positive("n-users", nUsers, 1000);
@@ -47,13 +51,40 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
     relevanceScale = finite("relevance-scale", relevanceScale, 4.0);
     relevanceBias = finite("relevance-bias", relevanceBias, -1.0);
     slateSize = positive("slate-size", slateSize, 5);
+    if (cascade != null && cascade.retrieved() > nItems) {
+      throw new IllegalArgumentException("cascade.retrieved must be at most n-items (" + nItems + "), got "
+          + cascade.retrieved());
+    }
+    if (cascade != null && slateSize > cascade.preRanked()) {
+      throw new IllegalArgumentException("slate-size (" + slateSize + ") must be at most cascade.pre-ranked, got "
+          + cascade.preRanked());
+    }
+    if (cascade != null && cascade.propensity().equals("user") && (long) nUsers * nItems > 10_000_000L) {
+      throw new IllegalArgumentException("cascade.propensity: user keeps three floats per (user, item) pair, but"
+          + " n-users x n-items = " + ((long) nUsers * nItems) + " exceeds 10,000,000; use propensity: segment or"
+          + " fewer users or items");
+    }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
+  }
+
+  /** Without a cascade (the single-stage log). */
+  public SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
+      Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
+      Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, ComponentConfig.Protocol protocol) {
+    this(nUsers, nItems, nCategories, dim, latentDim, nSegments, interactionsPerUser, popularityBias, personalization,
+        relevanceScale, relevanceBias, slateSize, seed, null, protocol);
   }
 
   /** Defaults with the given sizes and seed. */
   public static SimulatorConfig of(int nUsers, int nItems, double interactionsPerUser, long seed) {
     return new SimulatorConfig(nUsers, nItems, null, null, null, null, interactionsPerUser, null, null, null, null,
         null, seed, null);
+  }
+
+  /** Defaults with the given sizes, seed and cascade. */
+  public static SimulatorConfig cascade(int nUsers, int nItems, SimulatorCascadeConfig cascade, long seed) {
+    return new SimulatorConfig(nUsers, nItems, null, null, null, null, null, null, null, null, null, null, seed,
+        cascade, null);
   }
 
   private static Integer positive(String key, Integer v, int dflt) {

@@ -8,7 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.towerlab.api.UserException;
+import org.towerlab.api.config.ComponentConfig;
 import org.towerlab.api.data.Dataset;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.random.Seeds;
 import org.towerlab.api.data.FieldKind;
 import org.towerlab.api.data.Side;
 
@@ -76,6 +80,94 @@ class CsvSourceTest {
 
     assertThatThrownBy(() -> new CsvSource(config(log, null, "time")).load()).isInstanceOf(UserException.class)
         .hasMessageContaining("'time'").hasMessageContaining("timestamp-column").hasMessageContaining("[uid, sku, ts, clicked]");
+  }
+
+  private static final String IMPRESSIONS = "uid,sku,ts,clicked,shown,req,pos,prop,stage\n"
+      + "u1,a,10,1,1,r7,0,0.5,2\n"
+      + "u1,b,10,0,1,r7,1,0.25,2\n"
+      + "u1,c,10,0,0,r7,-1,0.05,1\n"
+      + "u2,a,20,0,true,r10,0,0.5,2\n"
+      + "u2,c,20,1,TRUE,r10,1,0.1,2\n"
+      + "u2,b,20,0,false,r10,-1,0.01,0\n";
+
+  private static CsvConfig impressions(Path log, ComponentConfig.Protocol protocol) {
+    return new CsvConfig("shop", log.toString(), null, null, "uid", "sku", "ts", List.of("clicked"), null, null, null,
+        null, "shown", "req", "pos", "prop", "stage", protocol);
+  }
+
+  @Test
+  void load_loggingColumns_fillExposurePositionPropensityRequestAndStage(@TempDir Path dir) {
+    Path log = Fixtures.write(dir, "log.csv", IMPRESSIONS);
+
+    InteractionLog l = new CsvSource(impressions(log, null)).load().log();
+
+    assertThat(l.exposed()).containsExactly(true, true, false, true, true, false);
+    assertThat(l.positions()).containsExactly(0, 1, -1, 0, 1, -1);
+    assertThat(l.propensities()).containsExactly(0.5f, 0.25f, 0.05f, 0.5f, 0.1f, 0.01f);
+    assertThat(l.requests()).as("request ids r10 < r7 in sorted order").containsExactly(1, 1, 1, 0, 0, 0);
+    assertThat(l.stages()).containsExactly(2, 2, 1, 2, 2, 0);
+  }
+
+  @Test
+  void load_withoutLoggingColumns_leavesThemNull(@TempDir Path dir) {
+    Path log = Fixtures.write(dir, "log.csv", IMPRESSIONS);
+
+    InteractionLog l = new CsvSource(config(log, null, "ts")).load().log();
+
+    assertThat(l.exposed()).isNull();
+    assertThat(l.requests()).isNull();
+    assertThat(l.positions()).isNull();
+    assertThat(l.propensities()).isNull();
+    assertThat(l.stages()).isNull();
+  }
+
+  @Test
+  void split_exposureColumn_keepsShownNegativesAndCandidatesAsLoggedRows(@TempDir Path dir) {
+    Path log = Fixtures.write(dir, "log.csv", IMPRESSIONS);
+    Dataset d = new CsvSource(impressions(log, null)).load();
+
+    Split rows = new PerUserRatio(new PerUserRatioConfig(null, "clicked", null, null, null, "row"))
+        .split(d, new Seeds(1));
+    Split requests = new PerUserRatio(new PerUserRatioConfig(null, "clicked", null, null, null, "request"))
+        .split(d, new Seeds(1));
+
+    for (Split s : List.of(rows, requests)) {
+      assertThat(s.hasLogged()).isTrue();
+      int positives = 0;
+      int logged = 0;
+      for (String part : Split.PARTS) {
+        positives += s.part(part).size();
+        logged += s.logged(part).size();
+      }
+      assertThat(positives).isEqualTo(2);
+      assertThat(logged).isEqualTo(6);
+    }
+    // one request per user: splitCounts(1) puts each whole in train
+    assertThat(requests.hasLoggedNegatives()).isTrue();
+    assertThat(requests.logged("train").size()).isEqualTo(6);
+    assertThat(requests.logged("train").stages()).containsExactly(2, 2, 1, 2, 2, 0);
+  }
+
+  @Test
+  void load_badExposureOrPropensity_namesLineAndValue(@TempDir Path dir) {
+    Path badExposure = Fixtures.write(dir, "a.csv", "uid,sku,ts,clicked,shown,req,pos,prop,stage\nu1,a,1,1,yes,r,0,0.5,2\n");
+    Path badPropensity = Fixtures.write(dir, "b.csv", "uid,sku,ts,clicked,shown,req,pos,prop,stage\nu1,a,1,1,1,r,0,1.5,2\n");
+    Path badStage = Fixtures.write(dir, "c.csv", "uid,sku,ts,clicked,shown,req,pos,prop,stage\nu1,a,1,1,1,r,0,0.5,-2\n");
+
+    assertThatThrownBy(() -> new CsvSource(impressions(badExposure, null)).load()).isInstanceOf(UserException.class)
+        .hasMessageContaining("a.csv").hasMessageContaining("line 2").hasMessageContaining("'yes'");
+    assertThatThrownBy(() -> new CsvSource(impressions(badPropensity, null)).load()).isInstanceOf(UserException.class)
+        .hasMessageContaining("line 2").hasMessageContaining("1.5").hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> new CsvSource(impressions(badStage, null)).load()).isInstanceOf(UserException.class)
+        .hasMessageContaining("stage -2");
+  }
+
+  @Test
+  void load_unknownLoggingColumn_namesTheKey(@TempDir Path dir) {
+    Path log = Fixtures.write(dir, "log.csv", "uid,sku,ts,clicked\nu2,b,10,1\n");
+
+    assertThatThrownBy(() -> new CsvSource(impressions(log, null)).load()).isInstanceOf(UserException.class)
+        .hasMessageContaining("'shown'").hasMessageContaining("exposure-column");
   }
 
   @Test

@@ -69,7 +69,7 @@ class DatasetsModuleTest {
   @Test
   void configure_registersEverySourceAndProtocol() {
     assertThat(REGISTRATIONS.stream().filter(r -> r.kind() == Kind.DATA).map(Registration::name))
-        .containsExactlyInAnyOrder("ml-100k", "ml-1m", "ml-20m", "coat", "csv", "simulator");
+        .containsExactlyInAnyOrder("ml-100k", "ml-1m", "ml-20m", "coat", "csv", "simulator", "open-bandit");
     assertThat(REGISTRATIONS.stream().filter(r -> r.kind() == Kind.PROTOCOL).map(Registration::name))
         .containsExactlyInAnyOrder("per-user-ratio", "leave-last-out", "global-temporal", "ctr", "coat-random-test");
   }
@@ -125,6 +125,31 @@ class DatasetsModuleTest {
 
     assertThat(cfg.protocol()).isEqualTo(PerUserRatioConfig.defaults());
     assertThat(((SimulatorConfig) cfg).nUsers()).isEqualTo(10);
+  }
+
+  @Test
+  void yaml_simulatorCascadeAndRequestUnit_bind() throws Exception {
+    String yaml = "type: simulator\nn-users: 50\nn-items: 200\nseed: 3\ncascade:\n  retrieved: 40\n  pre-ranked: 10\n"
+        + "  position-bias: 0.5\nprotocol: {type: per-user-ratio, unit: request}\n";
+
+    SimulatorConfig cfg = (SimulatorConfig) mapper().readValue(yaml, ComponentConfig.Data.class);
+
+    assertThat(cfg.cascade()).isEqualTo(new SimulatorCascadeConfig(null, 40, 10, null, null, 0.5, null, null));
+    assertThat(cfg.cascade().propensitySamples()).isEqualTo(10_000);
+    assertThat(((PerUserRatioConfig) cfg.protocol()).unit()).isEqualTo("request");
+    assertThat(mapper().readValue(mapper().writeValueAsString(cfg), ComponentConfig.Data.class)).isEqualTo(cfg);
+  }
+
+  @Test
+  void yaml_openBanditDefaults_ctrByTimeOnClicks() throws Exception {
+    OpenBanditConfig cfg = (OpenBanditConfig) mapper().readValue("type: open-bandit\n", ComponentConfig.Data.class);
+
+    assertThat(cfg).isEqualTo(OpenBanditConfig.defaults());
+    assertThat(cfg.policy()).isEqualTo("random");
+    assertThat(cfg.campaign()).isEqualTo("men");
+    assertThat(cfg.protocol()).isEqualTo(new CtrConfig(null, "click", null, null, null, null, true, null));
+    DataSource source = registration(Kind.DATA, "open-bandit").create(cfg, CTX);
+    assertThat(source).isInstanceOf(OpenBandit.class);
   }
 
   @Test

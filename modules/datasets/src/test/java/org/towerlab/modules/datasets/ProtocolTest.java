@@ -236,6 +236,31 @@ class ProtocolTest {
   }
 
   @Test
+  void protocols_candidateNeverShown_isNeverAPositiveEvenWithALabel() {
+    // item 3 was only considered (exposed = false) but carries click = 1: no feedback, no positive
+    Dataset d = Fixtures.ratings(1, 4, new int[] {0, 0, 0, 0}, new int[] {0, 1, 2, 3}, new long[] {1, 2, 3, 4},
+        new float[] {1, 1, 1, 1});
+    InteractionLog log = d.log();
+    Dataset shownOnce = new Dataset("fixture", d.queryKind(), d.schema(), d.queryFeatures(), d.itemFeatures(),
+        new InteractionLog(log.queries(), log.items(), log.timestamps(), Map.of("click", new float[] {1, 1, 1, 1}),
+            new boolean[] {true, true, true, false}, null, null), null, Map.of(), null);
+
+    for (Split s : List.of(new PerUserRatio(PerUserRatioConfig.defaults()).split(shownOnce, new Seeds(1)),
+        new Ctr(CtrConfig.defaults()).split(shownOnce, new Seeds(1)),
+        new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null)).split(shownOnce, new Seeds(1)))) {
+      int positives = 0;
+      int logged = 0;
+      for (String part : Split.PARTS) {
+        assertThat(s.part(part).items()).as(s.protocol()).doesNotContain(3);
+        positives += s.part(part).size();
+        logged += s.logged(part).size();
+      }
+      assertThat(positives).as(s.protocol()).isEqualTo(3);
+      assertThat(logged).as(s.protocol()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void ctr_implicitData_throwsUserException() {
     Dataset implicit = new Dataset("implicit", RANDOM.queryKind(), RANDOM.schema(), RANDOM.queryFeatures(),
         RANDOM.itemFeatures(), new InteractionLog(RANDOM.log().queries(), RANDOM.log().items(),

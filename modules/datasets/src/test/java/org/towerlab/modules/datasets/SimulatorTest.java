@@ -27,6 +27,40 @@ class SimulatorTest {
     assertThat(a.truth().orElseThrow().relevance(3, 4)).isEqualTo(b.truth().orElseThrow().relevance(3, 4));
   }
 
+  /**
+   * The log without a cascade is the one the simulator wrote before the cascade existed: the
+   * hashes were taken from that version (commit 3cec07f), so wave-1 results on the simulator stay.
+   */
+  @Test
+  void load_withoutCascade_writesThePreCascadeLog() {
+    assertThat(fingerprint(new Simulator(SMALL, 7L).load())).isEqualTo(-6379200239374292811L);
+    assertThat(fingerprint(new Simulator(SimulatorConfig.of(100, 50, 10, 5L), 5L).load()))
+        .isEqualTo(-3528173556166394405L);
+    InteractionLog defaults = new Simulator(new SimulatorConfig(null, null, null, null, null, null, null, null, null,
+        null, null, null, 1L, null), 1L).load().log();
+    assertThat(defaults.size()).isEqualTo(19_958);
+    assertThat(defaults.requests()).isNull();
+    assertThat(defaults.stages()).isNull();
+  }
+
+  /** A hash of every column and label of the log, in row order, and of the items' content. */
+  private static long fingerprint(Dataset d) {
+    InteractionLog l = d.log();
+    long h = 17;
+    for (int r = 0; r < l.size(); r++) {
+      h = h * 31 + l.queries()[r];
+      h = h * 31 + l.items()[r];
+      h = h * 31 + l.timestamps()[r];
+      h = h * 31 + l.positions()[r];
+      h = h * 31 + Float.floatToIntBits(l.propensities()[r]);
+      for (String n : l.labelNames()) {
+        h = h * 31 + Float.floatToIntBits(l.label(n)[r]);
+      }
+      h = h * 31 + (l.exposed()[r] ? 1 : 0);
+    }
+    return h * 31 + java.util.Arrays.hashCode(d.itemFeatures().dense("content"));
+  }
+
   @Test
   void load_differentSeed_differentLog() {
     Dataset a = new Simulator(SMALL, 7L).load();

@@ -193,7 +193,7 @@ public final class TrainStep {
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       Forward fwd = new Forward(bm, true, noise, epoch, step);
       FeatureBatch qf = batches.build(Side.QUERY, q, ts, bm);
-      FeatureBatch itf = batches.build(Side.ITEM, itemIds, null, bm);
+      FeatureBatch itf = batches.build(Side.ITEM, itemIds, FeatureBatches.candidateTimes(ts, m, k), bm);
       TowerOutput qo = model.queryTower().encode(qf, fwd);
       TowerOutput io = model.itemTower().encode(itf, fwd);
       TowerOutput po = itemIds.length == b ? io : io.rows(0, b);
@@ -254,7 +254,7 @@ public final class TrainStep {
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       Forward fwd = new Forward(bm, true, noise, epoch, step);
       FeatureBatch qf = batches.build(Side.QUERY, q, ts, bm);
-      FeatureBatch itf = batches.build(Side.ITEM, listItems, null, bm);
+      FeatureBatch itf = batches.build(Side.ITEM, listItems, FeatureBatches.perRow(ts, len), bm);
       TowerOutput qo = model.queryTower().encode(qf, fwd);
       TowerOutput io = model.itemTower().encode(itf, fwd);
       NDArray listScores = model.interaction().scorePaired(qo, io, len, fwd); // [B, L]
@@ -511,7 +511,7 @@ public final class TrainStep {
     return NoGrad.call(() -> {
       Forward tf = Forward.inference(bm);
       TowerOutput tq = teacher.queryTower().encode(batches.build(Side.QUERY, q, ts, bm), tf);
-      TowerOutput ti = teacher.itemTower().encode(batches.build(Side.ITEM, items, null, bm), tf);
+      TowerOutput ti = teacher.itemTower().encode(batches.build(Side.ITEM, items, FeatureBatches.perRow(ts, w), bm), tf);
       return teacher.interaction().scorePaired(tq, ti, w, tf).stopGradient(); // [B, w]
     });
   }

@@ -17,8 +17,21 @@ import org.towerlab.api.model.Forward;
 import org.towerlab.api.nn.Tensors;
 import org.towerlab.api.sampling.Negatives;
 import org.towerlab.api.sampling.SampleRequest;
+import org.towerlab.api.testkit.FakeSamplerContext;
+import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.testkit.SamplerContract;
 
-class OnlineHardSamplerTest {
+class OnlineHardSamplerTest extends SamplerContract {
+
+  @Override
+  protected Sampler newSampler() {
+    return sampler(2, 3, true);
+  }
+
+  @Override
+  protected boolean excludesKnownPositives() {
+    return true;
+  }
 
   private static OnlineHardSampler sampler(int k, int easy, boolean excludeKnown) {
     return new OnlineHardSampler(new OnlineHardSamplerConfig(k, easy, excludeKnown));
@@ -60,9 +73,9 @@ class OnlineHardSamplerTest {
     // Rows 0 and 1 belong to the same user 7; item 11 is also user 7's positive.
     float[][] s = {{9f, 8f, 1f}, {8f, 9f, 1f}, {1f, 2f, 9f}};
     OnlineHardSampler withCheck = sampler(1, 0, true);
-    Set<Long> known = Set.of(Fixtures.pair(7, 10), Fixtures.pair(7, 11), Fixtures.pair(8, 12));
+    Set<Long> known = Set.of(FakeSamplerContext.pair(7, 10), FakeSamplerContext.pair(7, 11), FakeSamplerContext.pair(8, 12));
     withCheck.sample(new SampleRequest(new long[] {7, 7, 8}, new long[] {10, 11, 12}, 0, 0, new SplittableRandom(1)),
-        Fixtures.context(20, known, null));
+        FakeSamplerContext.of(new long[20], known, null));
     assertThat(withCheck.mine(s, new long[] {7, 7, 8}, new long[] {10, 11, 12})[0]).containsExactly(2);
     assertThat(sampler(1, 0, false).mine(s, new long[] {7, 7, 8}, new long[] {10, 11, 12})[0]).containsExactly(1);
   }
@@ -76,10 +89,10 @@ class OnlineHardSamplerTest {
   @Test
   void sample_returnsInBatchAndTheRequestedSharedEasyNegatives() {
     SampleRequest req = new SampleRequest(new long[] {0, 1}, new long[] {0, 1}, 0, 0, new SplittableRandom(3));
-    Negatives none = sampler(2, 0, true).sample(req, Fixtures.context(50, Set.of(), null));
+    Negatives none = sampler(2, 0, true).sample(req, FakeSamplerContext.of(new long[50], Set.of(), null));
     assertThat(none.inBatch()).isTrue();
     assertThat(none.shared()).isEmpty();
-    Negatives easy = sampler(2, 16, true).sample(req, Fixtures.context(50, Set.of(), null));
+    Negatives easy = sampler(2, 16, true).sample(req, FakeSamplerContext.of(new long[50], Set.of(), null));
     assertThat(easy.inBatch()).isTrue();
     assertThat(java.util.Arrays.stream(easy.shared()).boxed().toList()).hasSize(16).allSatisfy(id -> assertThat(id).isBetween(0L, 49L));
   }
@@ -101,8 +114,8 @@ class OnlineHardSamplerTest {
       int[][] cols;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         Forward fwd = new Forward(m, true, new SplittableRandom(0), 0, 0);
-        NDArray all = Fixtures.cosineAll(q, p); // [B, B]
-        NDArray pos = Fixtures.cosinePaired(q, p.stopGradient(), 1).reshape(b); // [B]
+        NDArray all = Cosines.all(q, p); // [B, B]
+        NDArray pos = Cosines.paired(q, p.stopGradient(), 1).reshape(b); // [B]
         float[] flat = all.toFloatArray();
         float[][] s = new float[b][];
         for (int i = 0; i < b; i++) {

@@ -19,7 +19,6 @@ import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.Tower;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Init;
-import org.towerlab.api.nn.Tensors;
 import org.towerlab.api.sampling.InBatchMiner;
 import org.towerlab.api.sampling.Negatives;
 import org.towerlab.api.sampling.SampleRequest;

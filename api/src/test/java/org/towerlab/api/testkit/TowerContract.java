@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.towerlab.api.data.Side;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.model.Coupling;
-import org.towerlab.api.model.FeatureBatch;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.Tower;
 import org.towerlab.api.model.TowerOutput;

@@ -12,12 +12,12 @@ import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.towerlab.api.loss.Loss;
 import org.towerlab.api.loss.LossInput;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.nn.Tensors;
-import org.junit.jupiter.api.Nested;
-import org.towerlab.api.loss.Loss;
 import org.towerlab.api.testkit.LossContract;
 
 class HingeLossTest extends LossContract {

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.towerlab.api.UserException;
 import org.towerlab.api.sampling.Negatives;
 import org.towerlab.api.sampling.SampleRequest;
-import org.towerlab.api.testkit.FakeSamplerContext;
-import org.towerlab.api.testkit.FakeItemIndex;
 import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.testkit.FakeItemIndex;
+import org.towerlab.api.testkit.FakeSamplerContext;
 import org.towerlab.api.testkit.SamplerContract;
 
 class OfflineHardSamplerTest extends SamplerContract {

@@ -10,9 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.towerlab.api.model.Forward;
+import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Tensors;
-import org.towerlab.api.model.Interaction;
 import org.towerlab.api.testkit.InteractionContract;
 
 class WeightedConcatInteractionTest extends InteractionContract {

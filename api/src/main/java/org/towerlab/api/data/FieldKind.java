@@ -14,9 +14,10 @@ public enum FieldKind {
    * first, ties in log order. On the query side it holds the items the query engaged; on the item
    * side the queries that engaged the item (its most recent engaging queries). Its cardinality is
    * therefore the other side's entity count. Batched as int64 {@code [N, L]} of the other side's
-   * ids shifted by +1, left-padded with 0. During training an item's example time is that of the
-   * row it is scored for (shared candidates: the batch's earliest row); at evaluation time the
-   * whole training history is used.
+   * ids shifted by +1, left-padded with 0. In a training step a row's item is dated by that row
+   * (also where it serves as another row's in-batch candidate), a row's own sampled candidates by
+   * that row, shared candidates by the batch's earliest row; at evaluation time the whole training
+   * history is used.
    */
   SEQUENCE
 }

@@ -15,28 +15,15 @@ import org.towerlab.api.data.Schema;
 import org.towerlab.api.data.Side;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.eval.Scorer;
+import org.towerlab.api.testkit.Logs;
 
 /** Hand-built splits and a scorer over a fixed score matrix. */
 final class Fixtures {
   private Fixtures() {}
 
-  /** A log of (query, item) rows with the {@code positive} label. */
+  /** A log of (query, item) rows at times 0, 1, ... with the {@code positive} label (null: all 1). */
   static InteractionLog log(int[][] rows, float[] positive) {
-    int n = rows.length;
-    int[] q = new int[n];
-    int[] it = new int[n];
-    long[] ts = new long[n];
-    for (int r = 0; r < n; r++) {
-      q[r] = rows[r][0];
-      it[r] = rows[r][1];
-      ts[r] = r;
-    }
-    float[] pos = positive;
-    if (pos == null) {
-      pos = new float[n];
-      java.util.Arrays.fill(pos, 1f);
-    }
-    return new InteractionLog(q, it, ts, Map.of("positive", pos), null, null, null);
+    return Logs.rows(rows, positive);
   }
 
   /**
@@ -101,15 +88,7 @@ final class Fixtures {
   }
 
   private static InteractionLog positives(InteractionLog log) {
-    if (!log.hasLabel("positive")) {
-      return log;
-    }
-    float[] p = log.label("positive");
-    boolean[] keep = new boolean[p.length];
-    for (int r = 0; r < p.length; r++) {
-      keep[r] = p[r] > 0;
-    }
-    return log.filter(keep);
+    return Logs.positives(log);
   }
 
   /** Scores {@code scores[query][item]}; counts the blocks it was asked for. */

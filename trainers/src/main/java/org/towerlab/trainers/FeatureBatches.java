@@ -4,10 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.towerlab.api.data.FeatureTable;
+import org.towerlab.api.data.FieldKind;
 import org.towerlab.api.data.FieldSpec;
 import org.towerlab.api.data.InteractionLog;
 import org.towerlab.api.data.Side;
@@ -18,65 +20,92 @@ import org.towerlab.api.nn.Tensors;
 /**
  * Turns entity ids into {@link FeatureBatch}es: one bulk {@code manager.create} per field.
  *
- * <p>Sequence fields are built from the training part only: for an example at time {@code t}, the
- * query's training positives with timestamp strictly before {@code t}, the most recent
- * {@code maxLength} of them, oldest first (ids + 1, left-padded with 0). At evaluation time
- * ({@code t = Long.MAX_VALUE}) that is the whole training history. Nothing from valid or test leaks
- * into a sequence.
+ * <p>Sequence fields are built from the training positives only ({@link FieldKind#SEQUENCE}): for
+ * an example at time {@code t}, the entity's training positives with timestamp strictly before
+ * {@code t}, the most recent {@code maxLength} of them, oldest first (ids + 1, left-padded with 0;
+ * ties in log order). A query's sequence holds the items it engaged; an item's sequence holds the
+ * queries that engaged it. At evaluation time ({@code times == null}) that is the whole training
+ * history. Nothing from valid or test leaks into a sequence.
  */
 public final class FeatureBatches {
   private final Split split;
   private final Map<Side, List<FieldSpec>> fields = new LinkedHashMap<>();
-  // query -> its training positives sorted by time (CSR layout)
-  private final int[] seqOffsets;
-  private final int[] seqItems;
-  private final long[] seqTimes;
+  // per side: entity -> its training positives sorted by time (CSR layout), holding the other side's ids
+  private final Map<Side, History> histories = new EnumMap<>(Side.class);
+
+  /** The training positives of each entity of one side, sorted by time: rows {@code [offsets[e], offsets[e+1])}. */
+  private record History(int[] offsets, int[] others, long[] times) {}
 
   public FeatureBatches(Split split) {
     this.split = split;
     for (Side s : Side.values()) {
       fields.put(s, split.dataset().schema().side(s));
       checkRanges(s);
+      if (fields.get(s).stream().anyMatch(f -> f.kind() == FieldKind.SEQUENCE)) {
+        histories.put(s, history(split.train(), s, s == Side.QUERY ? split.dataset().numQueries()
+            : split.dataset().numItems()));
+      }
     }
-    boolean needSeq = split.dataset().schema().fields().stream()
-        .anyMatch(f -> f.kind() == org.towerlab.api.data.FieldKind.SEQUENCE);
-    if (needSeq) {
-      InteractionLog train = split.train();
-      float[] pos = train.hasLabel("positive") ? train.label("positive") : null;
-      int nq = split.dataset().numQueries();
-      Integer[] order = new Integer[train.size()];
-      int n = 0;
-      for (int r = 0; r < train.size(); r++) {
-        if (pos == null || pos[r] > 0) {
-          order[n++] = r;
-        }
+  }
+
+  private static History history(InteractionLog train, Side side, int entities) {
+    int[] self = side == Side.QUERY ? train.queries() : train.items();
+    int[] other = side == Side.QUERY ? train.items() : train.queries();
+    float[] pos = train.hasLabel("positive") ? train.label("positive") : null;
+    Integer[] order = new Integer[train.size()];
+    int n = 0;
+    for (int r = 0; r < train.size(); r++) {
+      if (pos == null || pos[r] > 0) {
+        order[n++] = r;
       }
-      Integer[] rows = Arrays.copyOf(order, n);
-      Arrays.sort(rows, (a, b) -> {
-        int c = Integer.compare(train.queries()[a], train.queries()[b]);
-        if (c != 0) {
-          return c;
-        }
-        c = Long.compare(train.timestamps()[a], train.timestamps()[b]);
-        return c != 0 ? c : Integer.compare(a, b);
-      });
-      seqOffsets = new int[nq + 1];
-      seqItems = new int[n];
-      seqTimes = new long[n];
-      for (int i = 0; i < n; i++) {
-        int r = rows[i];
-        seqOffsets[train.queries()[r] + 1]++;
-        seqItems[i] = train.items()[r];
-        seqTimes[i] = train.timestamps()[r];
-      }
-      for (int q = 0; q < nq; q++) {
-        seqOffsets[q + 1] += seqOffsets[q];
-      }
-    } else {
-      seqOffsets = null;
-      seqItems = null;
-      seqTimes = null;
     }
+    Integer[] rows = Arrays.copyOf(order, n);
+    Arrays.sort(rows, (a, b) -> {
+      int c = Integer.compare(self[a], self[b]);
+      if (c != 0) {
+        return c;
+      }
+      c = Long.compare(train.timestamps()[a], train.timestamps()[b]);
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    int[] offsets = new int[entities + 1];
+    int[] others = new int[n];
+    long[] times = new long[n];
+    for (int i = 0; i < n; i++) {
+      int r = rows[i];
+      offsets[self[r] + 1]++;
+      others[i] = other[r];
+      times[i] = train.timestamps()[r];
+    }
+    for (int e = 0; e < entities; e++) {
+      offsets[e + 1] += offsets[e];
+    }
+    return new History(offsets, others, times);
+  }
+
+  /**
+   * The example times of a training step's item batch, laid out as the step lays out its items:
+   * each row's positive at the row's time, the {@code shared} candidates at the earliest row time
+   * (they are scored by every row, so none sees another row's future), then each row's
+   * {@code perQuery} candidates at the row's time.
+   */
+  public static long[] candidateTimes(long[] rowTimes, int shared, int perQuery) {
+    int b = rowTimes.length;
+    long[] out = new long[b + shared + b * perQuery];
+    System.arraycopy(rowTimes, 0, out, 0, b);
+    long earliest = Arrays.stream(rowTimes).min().orElse(Long.MAX_VALUE);
+    Arrays.fill(out, b, b + shared, earliest);
+    System.arraycopy(perRow(rowTimes, perQuery), 0, out, b + shared, b * perQuery);
+    return out;
+  }
+
+  /** Each row's time repeated {@code k} times ({@code [B * k]}: the times of per-row candidate lists). */
+  public static long[] perRow(long[] rowTimes, int k) {
+    long[] out = new long[rowTimes.length * k];
+    for (int i = 0; i < rowTimes.length; i++) {
+      Arrays.fill(out, i * k, (i + 1) * k, rowTimes[i]);
+    }
+    return out;
   }
 
   /** Every id must lie in {@code [0, cardinality)}: an out-of-range id would read past an embedding table. */
@@ -90,11 +119,20 @@ public final class FeatureBatches {
         }
         continue;
       }
-      if (f.kind() == org.towerlab.api.data.FieldKind.CATEGORICAL) {
+      if (f.kind() == FieldKind.SEQUENCE) {
+        Side other = side == Side.QUERY ? Side.ITEM : Side.QUERY;
+        int expected = other == Side.QUERY ? split.dataset().numQueries() : split.dataset().numItems();
+        if (f.cardinality() != expected) {
+          String others = other == Side.QUERY ? "queries" : "items";
+          throw new IllegalStateException("the " + side.name().toLowerCase() + " sequence field '" + f.name()
+              + "' holds " + other.name().toLowerCase() + " ids, so its cardinality must be the number of " + others
+              + ", " + expected + ", but it is " + f.cardinality() + " (data set '" + split.dataset().name() + "')");
+        }
+      } else if (f.kind() == FieldKind.CATEGORICAL) {
         for (int v : table.categorical(f.name())) {
           check(f, v);
         }
-      } else if (f.kind() == org.towerlab.api.data.FieldKind.MULTI_CATEGORICAL) {
+      } else if (f.kind() == FieldKind.MULTI_CATEGORICAL) {
         for (int[] bag : table.multiCategorical(f.name())) {
           for (int v : bag) {
             check(f, v);
@@ -155,26 +193,26 @@ public final class FeatureBatches {
           }
           out.put(f.name(), Tensors.create(manager, v, new Shape(n, d))); // [N, dim]
         }
-        case SEQUENCE -> out.put(f.name(), sequence(ids, times, f.maxLength(), manager)); // [N, L]
+        case SEQUENCE -> out.put(f.name(), sequence(histories.get(side), ids, times, f.maxLength(), manager)); // [N, L]
       }
     }
     return new FeatureBatch(side, ids, idTensor, out);
   }
 
-  private NDArray sequence(long[] ids, long[] times, int len, NDManager manager) {
+  private static NDArray sequence(History h, long[] ids, long[] times, int len, NDManager manager) {
     int n = ids.length;
     long[] v = new long[n * len];
     for (int i = 0; i < n; i++) {
-      int q = (int) ids[i];
-      int from = seqOffsets[q];
-      int to = seqOffsets[q + 1];
+      int e = (int) ids[i];
+      int from = h.offsets()[e];
+      int to = h.offsets()[e + 1];
       if (times != null) {
         long t = times[i];
         int lo = from;
         int hi = to;
         while (lo < hi) { // first index with time >= t
           int mid = (lo + hi) >>> 1;
-          if (seqTimes[mid] < t) {
+          if (h.times()[mid] < t) {
             lo = mid + 1;
           } else {
             hi = mid;
@@ -185,7 +223,7 @@ public final class FeatureBatches {
       int start = Math.max(from, to - len);
       int pad = len - (to - start);
       for (int j = start; j < to; j++) {
-        v[i * len + pad + (j - start)] = seqItems[j] + 1L;
+        v[i * len + pad + (j - start)] = h.others()[j] + 1L;
       }
     }
     return Tensors.create(manager, v, new Shape(n, len));

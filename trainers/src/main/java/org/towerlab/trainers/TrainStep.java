@@ -192,7 +192,7 @@ public final class TrainStep {
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       Forward fwd = new Forward(bm, true, noise, epoch, step);
       FeatureBatch qf = batches.build(Side.QUERY, q, ts, bm);
-      FeatureBatch itf = batches.build(Side.ITEM, itemIds, null, bm);
+      FeatureBatch itf = batches.build(Side.ITEM, itemIds, FeatureBatches.candidateTimes(ts, m, k), bm);
       TowerOutput qo = model.queryTower().encode(qf, fwd);
       TowerOutput io = model.itemTower().encode(itf, fwd);
       TowerOutput po = itemIds.length == b ? io : io.rows(0, b);
@@ -253,7 +253,7 @@ public final class TrainStep {
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       Forward fwd = new Forward(bm, true, noise, epoch, step);
       FeatureBatch qf = batches.build(Side.QUERY, q, ts, bm);
-      FeatureBatch itf = batches.build(Side.ITEM, listItems, null, bm);
+      FeatureBatch itf = batches.build(Side.ITEM, listItems, FeatureBatches.perRow(ts, len), bm);
       TowerOutput qo = model.queryTower().encode(qf, fwd);
       TowerOutput io = model.itemTower().encode(itf, fwd);
       NDArray listScores = model.interaction().scorePaired(qo, io, len, fwd); // [B, L]
@@ -514,7 +514,7 @@ public final class TrainStep {
   private NDArray scoreWithTeacher(long[] q, long[] ts, long[] items, int w, NDManager bm) {
     Forward tf = Forward.inference(bm);
     TowerOutput tq = teacher.queryTower().encode(batches.build(Side.QUERY, q, ts, bm), tf);
-    TowerOutput ti = teacher.itemTower().encode(batches.build(Side.ITEM, items, null, bm), tf);
+    TowerOutput ti = teacher.itemTower().encode(batches.build(Side.ITEM, items, FeatureBatches.perRow(ts, w), bm), tf);
     return teacher.interaction().scorePaired(tq, ti, w, tf).stopGradient(); // [B, w]
   }
 

@@ -10,8 +10,12 @@ import org.towerlab.api.sampling.ItemFrequency;
 import org.towerlab.api.sampling.ItemIndex;
 import org.towerlab.api.sampling.SamplerContext;
 
-/** The sampler's view of the training data, built once per run from the training part only. */
-final class TrainingSamplerContext implements SamplerContext {
+/**
+ * The sampler's view of the training data, built once per run from the training part only; its
+ * {@link #index()} ranks the corpus with the given scorer. Public so that module tests drive a
+ * {@link TrainStep} with the context {@link PlainTrainer} gives it.
+ */
+public final class TrainingSamplerContext implements SamplerContext {
   private final Split split;
   private final int numItems;
   private final long[] counts;
@@ -22,7 +26,7 @@ final class TrainingSamplerContext implements SamplerContext {
   private final NDManager manager;
   private int version;
 
-  TrainingSamplerContext(Split split, TowerScorer scorer, NDManager manager) {
+  public TrainingSamplerContext(Split split, TowerScorer scorer, NDManager manager) {
     this.split = split;
     this.numItems = split.dataset().numItems();
     this.scorer = scorer;

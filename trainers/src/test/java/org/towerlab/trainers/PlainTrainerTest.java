@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.towerlab.api.UserException;
+import org.towerlab.api.testkit.Logs;
+import org.towerlab.api.testkit.Splits;
 import org.towerlab.api.train.TrainResult;
 import org.towerlab.trainers.Harness.RecordingTracker;
 import org.towerlab.trainers.Harness.Session;
@@ -149,12 +151,12 @@ class PlainTrainerTest {
   @Test
   void train_ipwWithoutPropensities_userException() {
     try (Session s = new Session(Harness.simulator(tmp.resolve("c"), "trainer.epochs=1", "trainer.ipw=true"),
-        TinyData.split())) {
+        Splits.idsOnly(4, 6, Logs.pairs(new int[] {0, 1, 2, 3}, new int[] {1, 0, 5, 2})))) {
       assertThatThrownBy(() -> s.train(tmp.resolve("run"), false, new RecordingTracker()))
           .isInstanceOf(UserException.class)
           .hasMessageContaining("trainer.ipw")
           .hasMessageContaining("propensit")
-          .hasMessageContaining("tiny");
+          .hasMessageContaining("'hand'");
     }
   }
 

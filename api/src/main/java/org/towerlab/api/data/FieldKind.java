@@ -9,9 +9,15 @@ public enum FieldKind {
   /** A float vector of {@code dim} values (for example a text embedding). Batched as float32 {@code [N, dim]}. */
   DENSE,
   /**
-   * A behaviour sequence of item ids, built per example from the training interactions strictly
-   * before the example's timestamp. Batched as int64 {@code [N, L]} of item ids shifted by +1 (0 =
-   * padding), most recent last.
+   * A behaviour sequence built per example from the training positives strictly before the
+   * example's timestamp (never from valid or test rows), the most recent {@code maxLength}, oldest
+   * first, ties in log order. On the query side it holds the items the query engaged; on the item
+   * side the queries that engaged the item (its most recent engaging queries). Its cardinality is
+   * therefore the other side's entity count. Batched as int64 {@code [N, L]} of the other side's
+   * ids shifted by +1, left-padded with 0. In a training step a row's item is dated by that row
+   * (also where it serves as another row's in-batch candidate), a row's own sampled candidates by
+   * that row, shared candidates by the batch's earliest row; at evaluation time the whole training
+   * history is used.
    */
   SEQUENCE
 }

@@ -7,7 +7,8 @@ package org.towerlab.api.data;
  * @param side query side or item side
  * @param kind storage kind
  * @param cardinality number of distinct ids for categorical, multi-categorical and sequence fields
- *     (for sequences: the item count); 0 for dense fields
+ *     (for sequences: the other side's entity count, the item count for a query-side sequence and
+ *     the query count for an item-side one); 0 for dense fields
  * @param dim vector width of dense fields; 0 otherwise
  * @param maxLength maximum bag or sequence length kept (the most recent for sequences); 0 for
  *     categorical and dense fields
@@ -41,7 +42,13 @@ public record FieldSpec(String name, Side side, FieldKind kind, int cardinality,
     return new FieldSpec(name, side, FieldKind.DENSE, 0, dim, 0);
   }
 
-  public static FieldSpec sequence(String name, Side side, int itemCount, int maxLength) {
-    return new FieldSpec(name, side, FieldKind.SEQUENCE, itemCount, 0, maxLength);
+  /**
+   * A sequence field ({@link FieldKind#SEQUENCE}).
+   *
+   * @param otherSideCount the number of entities of the other side (items for a query-side
+   *     sequence, queries for an item-side one)
+   */
+  public static FieldSpec sequence(String name, Side side, int otherSideCount, int maxLength) {
+    return new FieldSpec(name, side, FieldKind.SEQUENCE, otherSideCount, 0, maxLength);
   }
 }

@@ -9,6 +9,9 @@ package org.towerlab.api.sampling;
  *   <li>shared: {@code M} corpus items scored by every query;
  *   <li>per-query: {@code K} items for each query.
  * </ol>
+ * In every source the trainer masks a column that holds the row's own positive item (an accidental
+ * hit), so a sampler drawing from the corpus need not filter it; {@code perQueryMask} marks slots
+ * that hold no valid negative at all.
  *
  * @param inBatch whether the other rows' positives are negatives
  * @param inBatchLogQ log sampling probability of each row's positive as a candidate {@code [B]}

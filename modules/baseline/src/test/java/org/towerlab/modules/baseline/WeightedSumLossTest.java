@@ -3,24 +3,41 @@ package org.towerlab.modules.baseline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.towerlab.api.loss.Loss;
 import org.towerlab.api.loss.LossInput;
 import org.towerlab.api.model.Forward;
-import org.towerlab.api.model.InitContext;
-import org.towerlab.api.nn.Params;
+import org.towerlab.api.testkit.Forwards;
+import org.towerlab.api.testkit.Gradients;
+import org.towerlab.api.testkit.LossContract;
+import org.towerlab.api.testkit.TestParams;
 
-class WeightedSumLossTest {
+class WeightedSumLossTest extends LossContract {
+  @Override
+  protected Loss newLoss() {
+    return new WeightedSumLoss(List.of(new BprLoss(), new BceLoss(new BceLossConfig(null))), new float[] {2f, 0.5f},
+        false);
+  }
+
+  /** Learned uncertainty weights: a parametric loss, its log-variances get finite gradients. */
+  @Nested
+  class Uncertainty extends LossContract {
+    @Override
+    protected Loss newLoss() {
+      return new WeightedSumLoss(List.of(new BprLoss(), new SampledSoftmaxLoss(new SampledSoftmaxLossConfig(true))),
+          new float[] {1f, 1f}, true);
+    }
+  }
 
   private static LossInput input(NDManager m) {
-    return LossInput.builder(m.create(new float[] {1f})).negatives(m.create(new float[] {0f}, new Shape(1, 1)), m.ones(new Shape(1, 1))).labels(Map.of("positive", m.ones(new Shape(1)))).build();
+    return LossInput.builder(m.create(new float[] {1f})).negatives(m.create(new float[] {0f}, new Shape(1, 1)),
+        m.ones(new Shape(1, 1))).labels(Map.of("positive", m.ones(new Shape(1)))).build();
   }
 
   @Test
@@ -41,19 +58,14 @@ class WeightedSumLossTest {
     try (NDManager m = NDManager.newBaseManager()) {
       BprLoss bpr = new BprLoss();
       WeightedSumLoss sum = new WeightedSumLoss(List.of(bpr), new float[] {1f}, true);
-      Params params = new Params(m, new SplittableRandom(1));
-      sum.initialize(new InitContext(params.scope("loss"), null, null));
+      TestParams params = new TestParams(m, 1);
+      sum.initialize(params.loss(null));
       NDArray s = params.all().get("loss.log-var.0");
       float l = bpr.compute(input(m), Forward.inference(m)).getFloat();
-      float value;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray total = sum.compute(input(m), new Forward(m, true, new SplittableRandom(0), 0, 0));
-        value = total.getFloat();
-        gc.backward(total);
-      }
+      Gradients.Result g = Gradients.of(Map.of("s", s), () -> sum.compute(input(m), Forwards.training(m, 0)));
       // at s = 0: L = exp(0) * l + 0 = l, dL/ds = 1 - exp(-s) l = 1 - l
-      assertThat(value).isCloseTo(l, within(1e-6f));
-      assertThat(s.getGradient().getFloat()).isCloseTo(1 - l, within(1e-5f));
+      assertThat(g.value()).isCloseTo(l, within(1e-6f));
+      assertThat(g.of("s")[0]).isCloseTo(1 - l, within(1e-5f));
     }
   }
 }

@@ -12,12 +12,29 @@ import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.towerlab.api.loss.Loss;
 import org.towerlab.api.loss.LossInput;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.nn.Tensors;
+import org.towerlab.api.testkit.LossContract;
 
-class HingeLossTest {
+class HingeLossTest extends LossContract {
+
+  @Override
+  protected Loss newLoss() {
+    return new HingeLoss(new HingeLossConfig(0.5, "mean"));
+  }
+
+  /** The summed reduction passes the contract too. */
+  @Nested
+  class SumReduction extends LossContract {
+    @Override
+    protected Loss newLoss() {
+      return new HingeLoss(new HingeLossConfig(0.5, "sum"));
+    }
+  }
   private NDManager manager;
 
   @BeforeEach
@@ -86,8 +103,8 @@ class HingeLossTest {
     NDArray n = vectors(new float[] {0f, 1f, 1f, 0.1f}, 2); // cos ~ 0 / 0.1 with the other query
     float margin = 0.5f;
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray sPos = Fixtures.cosinePaired(q, p, 1).reshape(2); // [2]
-      NDArray sNeg = Fixtures.cosinePaired(q, n, 1); // [2, 1]
+      NDArray sPos = Cosines.paired(q, p, 1).reshape(2); // [2]
+      NDArray sNeg = Cosines.paired(q, n, 1); // [2, 1]
       for (float gap : sPos.sub(sNeg.reshape(2)).toFloatArray()) {
         assertThat(gap).isGreaterThan(margin);
       }
@@ -107,8 +124,8 @@ class HingeLossTest {
     NDArray p = vectors(new float[] {1f, 1f}, 1); // cos 0.707
     NDArray n = vectors(new float[] {1f, 0.5f}, 1); // cos 0.894: violates any margin
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray sPos = Fixtures.cosinePaired(q, p, 1).reshape(1);
-      NDArray sNeg = Fixtures.cosinePaired(q, n, 1);
+      NDArray sPos = Cosines.paired(q, p, 1).reshape(1);
+      NDArray sNeg = Cosines.paired(q, n, 1);
       NDArray l = new HingeLoss(new HingeLossConfig(0.1, "mean"))
           .compute(input(sPos, sNeg, manager.ones(new Shape(1, 1))), new Forward(manager, true, null, 0, 0));
       // 0.1 - 0.70711 + 0.89443

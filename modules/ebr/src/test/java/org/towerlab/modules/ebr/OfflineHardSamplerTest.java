@@ -17,8 +17,23 @@ import org.junit.jupiter.api.io.TempDir;
 import org.towerlab.api.UserException;
 import org.towerlab.api.sampling.Negatives;
 import org.towerlab.api.sampling.SampleRequest;
+import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.testkit.FakeItemIndex;
+import org.towerlab.api.testkit.FakeSamplerContext;
+import org.towerlab.api.testkit.SamplerContract;
 
-class OfflineHardSamplerTest {
+class OfflineHardSamplerTest extends SamplerContract {
+
+  /** The contract's corpus has 6 items: mine ranks 1-5 of the kit's rotating index from epoch 0. */
+  @Override
+  protected Sampler newSampler() {
+    return new OfflineHardSampler(new OfflineHardSamplerConfig(1, 5, 2, 2.0, null, 0, null, null, null), "$.sampler");
+  }
+
+  @Override
+  protected boolean excludesKnownPositives() {
+    return true;
+  }
   private static final int N = 1000;
 
   /** Query q ranks item (q * 37 + r) mod N at 0-based rank r. */
@@ -50,21 +65,21 @@ class OfflineHardSamplerTest {
     Set<Long> known = new HashSet<>();
     for (long q = 0; q < 40; q++) {
       for (int r = 100; r < 300; r++) {
-        known.add(Fixtures.pair(q, itemAt(q, r)));
+        known.add(FakeSamplerContext.pair(q, itemAt(q, r)));
       }
     }
-    var index = new Fixtures.FixedIndex(OfflineHardSamplerTest::itemAt);
+    var index = new FakeItemIndex(OfflineHardSamplerTest::itemAt);
     OfflineHardSampler s = new OfflineHardSampler(config(3, null, 0), "$.sampler");
     int seen = 0;
     for (int step = 0; step < 50; step++) {
       SampleRequest req = request(64, 0, step);
-      Negatives n = s.sample(req, Fixtures.context(N, known, index));
+      Negatives n = s.sample(req, FakeSamplerContext.of(new long[N], known, index));
       for (int i = 0; i < 64; i++) {
         for (int j = 0; j < 3; j++) {
           long item = n.perQuery()[i][j];
           assertThat(n.perQueryMask()[i][j]).isTrue();
           assertThat(rankOf(req.queries()[i], item) + 1).isBetween(101, 500);
-          assertThat(known).doesNotContain(Fixtures.pair(req.queries()[i], item));
+          assertThat(known).doesNotContain(FakeSamplerContext.pair(req.queries()[i], item));
           seen++;
         }
         assertThat(n.perQuery()[i]).doesNotHaveDuplicates();
@@ -75,9 +90,9 @@ class OfflineHardSamplerTest {
 
   @Test
   void sample_easyToHardCountIsTheConfiguredRatio() {
-    var index = new Fixtures.FixedIndex(OfflineHardSamplerTest::itemAt);
+    var index = new FakeItemIndex(OfflineHardSamplerTest::itemAt);
     Negatives n = new OfflineHardSampler(config(2, null, 0), "$.sampler")
-        .sample(request(32, 0, 1), Fixtures.context(N, Set.of(), index));
+        .sample(request(32, 0, 1), FakeSamplerContext.of(new long[N], Set.of(), index));
     assertThat(n.inBatch()).isFalse();
     assertThat(n.perQueryCount()).isEqualTo(2);
     // per query: 200 easy (shared) columns for 2 hard ones
@@ -89,40 +104,40 @@ class OfflineHardSamplerTest {
   void sample_windowWithoutValidItems_masksTheSlots() {
     Set<Long> known = new HashSet<>();
     for (int r = 0; r < N; r++) {
-      known.add(Fixtures.pair(0, r));
+      known.add(FakeSamplerContext.pair(0, r));
     }
-    var index = new Fixtures.FixedIndex(OfflineHardSamplerTest::itemAt);
+    var index = new FakeItemIndex(OfflineHardSamplerTest::itemAt);
     SampleRequest req = new SampleRequest(new long[] {0, 1}, new long[] {5, 6}, 0, 0, new SplittableRandom(2));
-    Negatives n = new OfflineHardSampler(config(1, null, 0), "$.sampler").sample(req, Fixtures.context(N, known, index));
+    Negatives n = new OfflineHardSampler(config(1, null, 0), "$.sampler").sample(req, FakeSamplerContext.of(new long[N], known, index));
     assertThat(n.perQueryMask()[0]).containsExactly(false);
     assertThat(n.perQueryMask()[1]).containsExactly(true);
   }
 
   @Test
   void sample_reRanksEveryRefreshEpochsAndNotBeforeStartEpoch() {
-    var index = new Fixtures.FixedIndex(OfflineHardSamplerTest::itemAt);
+    var index = new FakeItemIndex(OfflineHardSamplerTest::itemAt);
     OfflineHardSampler s = new OfflineHardSampler(config(1, 2, 1), "$.sampler");
-    var ctx = Fixtures.context(N, Set.of(), index);
+    var ctx = FakeSamplerContext.of(new long[N], Set.of(), index);
     Negatives warm = s.sample(request(8, 0, 0), ctx);
-    assertThat(index.refreshes).isZero();
-    assertThat(index.rankedCalls).isZero();
+    assertThat(index.version()).isZero();
+    assertThat(index.rankedCalls()).isZero();
     assertThat(warm.perQuery()).hasDimensions(8, 1);
     int[] refreshesAfterEpoch = new int[6];
     for (int epoch = 1; epoch < 6; epoch++) {
       s.sample(request(8, epoch, epoch), ctx);
       s.sample(request(8, epoch, epoch + 100), ctx); // same queries: served from the cached windows
-      refreshesAfterEpoch[epoch] = index.refreshes;
+      refreshesAfterEpoch[epoch] = index.version();
     }
     // Ranked at epochs 1, 3, 5.
     assertThat(refreshesAfterEpoch).containsExactly(0, 1, 1, 2, 2, 3);
-    assertThat(index.rankedCalls).isEqualTo(3);
+    assertThat(index.rankedCalls()).isEqualTo(3);
   }
 
   @Test
   void sample_rankFromBeyondTheCorpus_failsNamingTheKey() {
-    var index = new Fixtures.FixedIndex(OfflineHardSamplerTest::itemAt);
+    var index = new FakeItemIndex(OfflineHardSamplerTest::itemAt);
     OfflineHardSampler s = new OfflineHardSampler(config(1, null, 0), "$.sampler");
-    assertThatThrownBy(() -> s.sample(request(2, 0, 0), Fixtures.context(50, Set.of(), index)))
+    assertThatThrownBy(() -> s.sample(request(2, 0, 0), FakeSamplerContext.of(new long[50], Set.of(), index)))
         .isInstanceOf(UserException.class)
         .hasMessageContaining("$.sampler.rank-from")
         .hasMessageContaining("50");
@@ -171,7 +186,7 @@ class OfflineHardSamplerTest {
     assertThat(c.startEpoch()).isZero();
     OfflineHardSampler s = new OfflineHardSampler(c, "$.sampler");
     SampleRequest req = new SampleRequest(new long[] {0}, new long[] {0}, 0, 0, new SplittableRandom(4));
-    Negatives n = s.sample(req, Fixtures.context(300, Set.of(Fixtures.pair(0, 12)), null));
+    Negatives n = s.sample(req, FakeSamplerContext.of(new long[300], Set.of(FakeSamplerContext.pair(0, 12)), null));
     // Cosine ranks 11..20 (1-based) of query 0 are items 10..19; item 12 is a known positive.
     assertThat(java.util.Arrays.stream(n.perQuery()[0]).boxed().toList()).allSatisfy(id -> assertThat(id).isBetween(10L, 19L).isNotEqualTo(12L));
     assertThat(n.shared()).hasSize(10);
@@ -183,7 +198,7 @@ class OfflineHardSamplerTest {
     OfflineHardSampler s = new OfflineHardSampler(
         new OfflineHardSamplerConfig(1, 5, 1, 1.0, null, null, dir.toString(), null, null), "$.sampler");
     SampleRequest req = new SampleRequest(new long[] {0}, new long[] {0}, 0, 0, new SplittableRandom(4));
-    assertThatThrownBy(() -> s.sample(req, Fixtures.context(500, Set.of(), null)))
+    assertThatThrownBy(() -> s.sample(req, FakeSamplerContext.of(new long[500], Set.of(), null)))
         .isInstanceOf(UserException.class).hasMessageContaining("300 items").hasMessageContaining("500");
     assertThatThrownBy(() -> SavedEmbeddings.load(dir.resolve("missing"), "auto", "$.sampler.embeddings"))
         .isInstanceOf(UserException.class).hasMessageContaining("$.sampler.embeddings");
@@ -191,9 +206,9 @@ class OfflineHardSamplerTest {
 
   @Test
   void sample_logq_isTheMixtureProposal() {
-    var index = new Fixtures.FixedIndex(OfflineHardSamplerTest::itemAt);
+    var index = new FakeItemIndex(OfflineHardSamplerTest::itemAt);
     OfflineHardSamplerConfig c = new OfflineHardSamplerConfig(null, null, 1, null, null, 0, null, null, true);
-    Negatives n = new OfflineHardSampler(c, "$.sampler").sample(request(2, 0, 0), Fixtures.context(N, Set.of(), index));
+    Negatives n = new OfflineHardSampler(c, "$.sampler").sample(request(2, 0, 0), FakeSamplerContext.of(new long[N], Set.of(), index));
     // M = 100 easy, h = 1, window of 400 items minus nothing (positive at rank 4 is outside the window)
     assertThat(n.perQueryLogQ()[0][0]).isCloseTo((float) Math.log((100.0 / N + 1.0 / 400) / 101), within(1e-6f));
     assertThat(n.sharedLogQ()[0]).isCloseTo((float) Math.log((100.0 / N) / 101), within(1e-6f));

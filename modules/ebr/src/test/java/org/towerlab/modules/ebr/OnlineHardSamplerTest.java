@@ -2,23 +2,47 @@ package org.towerlab.modules.ebr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.towerlab.api.testkit.NDArrayAssert.assertThatArray;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import ai.djl.nn.Activation;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.towerlab.api.loss.LossInput;
-import org.towerlab.api.model.Forward;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.loss.TrainingRows;
 import org.towerlab.api.nn.Tensors;
+import org.towerlab.api.sampling.InBatchMiner;
 import org.towerlab.api.sampling.Negatives;
 import org.towerlab.api.sampling.SampleRequest;
+import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.sampling.SamplerContext;
+import org.towerlab.api.testkit.FakeSamplerContext;
+import org.towerlab.api.testkit.Gradients;
+import org.towerlab.api.testkit.KitModel;
+import org.towerlab.api.testkit.KitTower;
+import org.towerlab.api.testkit.Logs;
+import org.towerlab.api.testkit.SamplerContract;
+import org.towerlab.api.testkit.Splits;
+import org.towerlab.api.testkit.TestParams;
+import org.towerlab.api.testkit.Tolerance;
+import org.towerlab.trainers.TrainStep;
 
-class OnlineHardSamplerTest {
+class OnlineHardSamplerTest extends SamplerContract {
+
+  @Override
+  protected Sampler newSampler() {
+    return sampler(2, 3, true);
+  }
+
+  @Override
+  protected boolean excludesKnownPositives() {
+    return true;
+  }
 
   private static OnlineHardSampler sampler(int k, int easy, boolean excludeKnown) {
     return new OnlineHardSampler(new OnlineHardSamplerConfig(k, easy, excludeKnown));
@@ -60,9 +84,9 @@ class OnlineHardSamplerTest {
     // Rows 0 and 1 belong to the same user 7; item 11 is also user 7's positive.
     float[][] s = {{9f, 8f, 1f}, {8f, 9f, 1f}, {1f, 2f, 9f}};
     OnlineHardSampler withCheck = sampler(1, 0, true);
-    Set<Long> known = Set.of(Fixtures.pair(7, 10), Fixtures.pair(7, 11), Fixtures.pair(8, 12));
+    Set<Long> known = Set.of(FakeSamplerContext.pair(7, 10), FakeSamplerContext.pair(7, 11), FakeSamplerContext.pair(8, 12));
     withCheck.sample(new SampleRequest(new long[] {7, 7, 8}, new long[] {10, 11, 12}, 0, 0, new SplittableRandom(1)),
-        Fixtures.context(20, known, null));
+        FakeSamplerContext.of(new long[20], known, null));
     assertThat(withCheck.mine(s, new long[] {7, 7, 8}, new long[] {10, 11, 12})[0]).containsExactly(2);
     assertThat(sampler(1, 0, false).mine(s, new long[] {7, 7, 8}, new long[] {10, 11, 12})[0]).containsExactly(1);
   }
@@ -76,62 +100,75 @@ class OnlineHardSamplerTest {
   @Test
   void sample_returnsInBatchAndTheRequestedSharedEasyNegatives() {
     SampleRequest req = new SampleRequest(new long[] {0, 1}, new long[] {0, 1}, 0, 0, new SplittableRandom(3));
-    Negatives none = sampler(2, 0, true).sample(req, Fixtures.context(50, Set.of(), null));
+    Negatives none = sampler(2, 0, true).sample(req, FakeSamplerContext.of(new long[50], Set.of(), null));
     assertThat(none.inBatch()).isTrue();
     assertThat(none.shared()).isEmpty();
-    Negatives easy = sampler(2, 16, true).sample(req, Fixtures.context(50, Set.of(), null));
+    Negatives easy = sampler(2, 16, true).sample(req, FakeSamplerContext.of(new long[50], Set.of(), null));
     assertThat(easy.inBatch()).isTrue();
     assertThat(java.util.Arrays.stream(easy.shared()).boxed().toList()).hasSize(16).allSatisfy(id -> assertThat(id).isBetween(0L, 49L));
   }
 
+  /** An online hard sampler that records the columns it mined. */
+  private static final class Recording implements Sampler, InBatchMiner {
+    final OnlineHardSampler inner = sampler(1, 0, false);
+    int[][] mined;
+
+    @Override
+    public Negatives sample(SampleRequest request, SamplerContext ctx) {
+      return inner.sample(request, ctx);
+    }
+
+    @Override
+    public int[][] mine(float[][] scores, long[] queries, long[] positives) {
+      mined = inner.mine(scores, queries, positives);
+      return mined;
+    }
+  }
+
   /**
-   * The trainer's path: in-batch scores from two leaves, the miner on a Java copy, the chosen
-   * columns gathered, hinge loss. The positives' own scores use a detached copy of the item
-   * vectors, so an item vector's gradient can only come from the gathered negative columns: an
-   * item never chosen gets exactly zero, a chosen one (violating the margin) a non-zero gradient.
+   * Through the public training step: id towers holding fixed vectors, cosine at temperature 1,
+   * hinge with margin 2. Each row mines the other column it scores highest, and the step's gradients
+   * are exactly those of the hinge over the mined columns (computed directly from the vectors): the
+   * choice itself carries no gradient, and a column never mined (item 3) gets gradient only from
+   * its own row's positive score.
    */
   @Test
   void mine_selectionIsConstantAndGradientReachesOnlyChosenColumns() {
+    float[] qv = {1f, 0f, 0f, 1f, 1f, 1.2f, -1f, 0f};
+    float[] pv = {1f, 0.2f, 0.2f, 1f, 1f, 0.9f, -1f, -0.3f};
+    int b = 4;
+    Split split = Splits.idsOnly(b, b, Logs.pairs(new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, 3}));
     try (NDManager m = NDManager.newBaseManager()) {
-      int b = 4;
-      NDArray q = Tensors.create(m, new float[] {1f, 0f, 0f, 1f, 1f, 1.2f, -1f, 0f}, new Shape(b, 2));
-      NDArray p = Tensors.create(m, new float[] {1f, 0.2f, 0.2f, 1f, 1f, 0.9f, -1f, -0.3f}, new Shape(b, 2));
-      q.setRequiresGradient(true);
-      p.setRequiresGradient(true);
-      int[][] cols;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        Forward fwd = new Forward(m, true, new SplittableRandom(0), 0, 0);
-        NDArray all = Fixtures.cosineAll(q, p); // [B, B]
-        NDArray pos = Fixtures.cosinePaired(q, p.stopGradient(), 1).reshape(b); // [B]
-        float[] flat = all.toFloatArray();
-        float[][] s = new float[b][];
-        for (int i = 0; i < b; i++) {
-          s[i] = java.util.Arrays.copyOfRange(flat, i * b, (i + 1) * b);
-        }
-        cols = sampler(1, 0, false).mine(s, new long[] {0, 1, 2, 3}, new long[] {0, 1, 2, 3});
-        long[] idx = new long[b];
-        for (int i = 0; i < b; i++) {
-          idx[i] = cols[i][0];
-          int best = -1;
-          for (int j = 0; j < b; j++) {
-            if (j != i && (best < 0 || s[i][j] > s[i][best])) {
-              best = j;
-            }
-          }
-          assertThat(cols[i][0]).isEqualTo(best);
-        }
-        NDArray neg = all.gather(Tensors.create(m, idx, new Shape(b, 1)), 1); // [B, 1]
-        NDArray loss = new HingeLoss(new HingeLossConfig(2.0, "mean"))
-            .compute(LossInput.builder(pos).negatives(neg, m.ones(new Shape(b, 1))).labels(Map.of()).build(), fwd);
-        gc.backward(loss);
-      }
+      KitModel model = new KitModel(KitTower.idOnly(2, 0.1), KitTower.idOnly(2, 0.1),
+          new WeightedConcatInteraction(new WeightedConcatInteractionConfig(List.of(1.0)), "$.model.interaction"));
+      TestParams params = new TestParams(m, 1);
+      model.initialize(params.model(split));
+      NDArray qEmb = params.all().get("model.query-tower.emb.id");
+      NDArray pEmb = params.all().get("model.item-tower.emb.id");
+      qEmb.set(qv);
+      pEmb.set(pv);
+      Recording sampler = new Recording();
+      TrainStep step = TrainStep.builder(model, split).setLoss(new HingeLoss(new HingeLossConfig(2.0, "mean")))
+          .optRows(TrainingRows.POSITIVES).optSampler(sampler, FakeSamplerContext.of(split)).build();
+      Gradients.zero(params.all());
+      step.run(new int[] {0, 1, 2, 3}, 0, 0, new SplittableRandom(0), new SplittableRandom(0), m);
+      float[] gq = qEmb.getGradient().toFloatArray();
+      float[] gp = pEmb.getGradient().toFloatArray();
+
       // Rows 0, 1, 2 choose each other (2, 2, 1) and row 3 chooses 1: column 3 is never chosen.
-      assertThat(cols).isDeepEqualTo(new int[][] {{2}, {2}, {1}, {1}});
-      float[] g = p.getGradient().toFloatArray();
-      assertThat(new float[] {g[6], g[7]}).containsOnly(0f);
-      assertThat(new float[] {g[0], g[1]}).containsOnly(0f);
-      assertThat(Math.abs(g[2]) + Math.abs(g[3])).isPositive();
-      assertThat(Math.abs(g[4]) + Math.abs(g[5])).isPositive();
+      assertThat(sampler.mined).isDeepEqualTo(new int[][] {{2}, {2}, {1}, {1}});
+      NDArray q = Tensors.create(m, qv, new Shape(b, 2));
+      NDArray p = Tensors.create(m, pv, new Shape(b, 2));
+      Gradients.Result ref = Gradients.of(Map.of("q", q, "p", p), () -> {
+        NDArray pos = Cosines.paired(q, p, 1).reshape(b); // [B]
+        NDArray neg = Cosines.all(q, p).gather(Tensors.create(m, new long[] {2, 2, 1, 1}, new Shape(b, 1)), 1); // [B, 1]
+        return Activation.relu(neg.sub(pos.expandDims(1)).add(2f)).mean(); // mean over rows of the one hinge term
+      });
+      assertThatArray(gq).as("query gradients of the step vs the hinge over the mined columns")
+          .isCloseTo(ref.of("q"), Tolerance.relative(1e-4, 1e-6));
+      assertThatArray(gp).as("item gradients of the step vs the hinge over the mined columns")
+          .isCloseTo(ref.of("p"), Tolerance.relative(1e-4, 1e-6));
+      assertThat(Math.abs(gp[2]) + Math.abs(gp[3])).isPositive();
     }
   }
 

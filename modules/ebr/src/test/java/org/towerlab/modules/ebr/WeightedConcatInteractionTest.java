@@ -10,10 +10,19 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.towerlab.api.model.Forward;
+import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Tensors;
+import org.towerlab.api.testkit.InteractionContract;
 
-class WeightedConcatInteractionTest {
+class WeightedConcatInteractionTest extends InteractionContract {
+
+  /** Two slices of width 4 over the contract's 8-wide outputs. */
+  @Override
+  protected Interaction newInteraction() {
+    return new WeightedConcatInteraction(new WeightedConcatInteractionConfig(java.util.List.of(0.5, 1.0)),
+        "$.model.interaction");
+  }
 
   @Test
   void scoreAll_handCheckedWeightedSumOfSliceCosines() {
@@ -46,7 +55,7 @@ class WeightedConcatInteractionTest {
       List<Double> alpha = List.of(0.5, 1.5, 3.0);
       var inter = new WeightedConcatInteraction(new WeightedConcatInteractionConfig(alpha), "$.model.interaction");
       float[] sw = inter.scoreAll(TowerOutput.of(q), TowerOutput.of(d), fwd).toFloatArray(); // [2, 3]
-      float[] cos = Fixtures.cosineAll(inter.queryVector(q, fwd), inter.itemVector(d)).toFloatArray();
+      float[] cos = Cosines.all(inter.queryVector(q, fwd), inter.itemVector(d)).toFloatArray();
       double scale = Math.sqrt(0.25 + 2.25 + 9.0) * Math.sqrt(3);
       for (int i = 0; i < sw.length; i++) {
         assertThat(cos[i] * scale).isCloseTo(sw[i], within(1e-5));
@@ -54,7 +63,7 @@ class WeightedConcatInteractionTest {
       // and S_w is the weighted sum of the slices' cosines, computed slice by slice
       float direct = 0;
       for (int s = 0; s < 3; s++) {
-        direct += (float) (alpha.get(s) * Fixtures.cosineAll(q.get(":, " + 3 * s + ":" + 3 * (s + 1)),
+        direct += (float) (alpha.get(s) * Cosines.all(q.get(":, " + 3 * s + ":" + 3 * (s + 1)),
             d.get(":, " + 3 * s + ":" + 3 * (s + 1))).toFloatArray()[1]);
       }
       assertThat(sw[1]).isCloseTo(direct, within(1e-5f));

@@ -1,83 +1,38 @@
 package org.towerlab.modules.hit;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import org.towerlab.api.data.Dataset;
-import org.towerlab.api.data.FeatureTable;
-import org.towerlab.api.data.FieldSpec;
-import org.towerlab.api.data.InteractionLog;
-import org.towerlab.api.data.QueryKind;
-import org.towerlab.api.data.Schema;
 import org.towerlab.api.data.Side;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.model.FeatureBatch;
 import org.towerlab.api.model.InitContext;
-import org.towerlab.api.nn.Params;
-import org.towerlab.api.nn.Tensors;
+import org.towerlab.api.testkit.Batches;
+import org.towerlab.api.testkit.Splits;
+import org.towerlab.api.testkit.TestParams;
 
 /**
- * A tiny hand-built data set: {@code USERS} users with a categorical {@code group} (u % 2) and
- * {@code ITEMS} items with a categorical {@code genre} (i % 2); user u likes the items of genre
+ * The HIT tests' data, from the kit: {@code USERS} users with a categorical {@code group} (u % 2)
+ * and {@code ITEMS} items with a categorical {@code genre} (i % 2); user u likes the items of genre
  * u % 2 (the training log holds every such pair).
  */
 final class Fixtures {
   static final int USERS = 12;
   static final int ITEMS = 10;
+  private static final Split SPLIT = Splits.groupedComplete(USERS, ITEMS, 2);
 
   private Fixtures() {}
 
   static Split split() {
-    int[] group = new int[USERS];
-    for (int u = 0; u < USERS; u++) {
-      group[u] = u % 2;
-    }
-    int[] genre = new int[ITEMS];
-    for (int i = 0; i < ITEMS; i++) {
-      genre[i] = i % 2;
-    }
-    Schema schema = new Schema(List.of(
-        FieldSpec.categorical("id", Side.QUERY, USERS),
-        FieldSpec.categorical("group", Side.QUERY, 2),
-        FieldSpec.categorical("id", Side.ITEM, ITEMS),
-        FieldSpec.categorical("genre", Side.ITEM, 2)));
-    FeatureTable qf = FeatureTable.builder(Side.QUERY, USERS).categorical("group", group).build();
-    FeatureTable itf = FeatureTable.builder(Side.ITEM, ITEMS).categorical("genre", genre).build();
-    int n = USERS * ITEMS / 2;
-    int[] q = new int[n];
-    int[] it = new int[n];
-    int r = 0;
-    for (int u = 0; u < USERS; u++) {
-      for (int i = u % 2; i < ITEMS; i += 2) {
-        q[r] = u;
-        it[r] = i;
-        r++;
-      }
-    }
-    float[] pos = new float[n];
-    java.util.Arrays.fill(pos, 1f);
-    InteractionLog log = new InteractionLog(q, it, new long[n], Map.of("positive", pos), null, null, null);
-    Dataset ds = new Dataset("tiny", QueryKind.USER, schema, qf, itf, log, null, Map.of(), null);
-    InteractionLog empty = log.select(new int[0]);
-    return new Split("hand", Map.of(), ds, log, empty, empty, null);
+    return SPLIT;
   }
 
   static InitContext init(NDManager manager, Split split, Side side, long seed) {
-    return new InitContext(new Params(manager, new SplittableRandom(seed)).scope("model"), split, side);
+    return new TestParams(manager, seed).tower(split, side);
   }
 
   /** A feature batch of the given ids, built as the trainer does. */
   static FeatureBatch batch(Side side, long[] ids, NDManager m) {
-    Map<String, NDArray> fields = new HashMap<>();
-    long[] cat = new long[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      cat[i] = ids[i] % 2;
-    }
-    fields.put(side == Side.QUERY ? "group" : "genre", Tensors.create(m, cat));
-    return new FeatureBatch(side, ids, Tensors.create(m, ids.clone()), fields);
+    return Batches.of(SPLIT).build(side, ids, m);
   }
 
   static HitTowerConfig config(Boolean inBatchNegatives, String generationLoss) {

@@ -21,11 +21,19 @@ import org.towerlab.api.data.Side;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.InitContext;
+import org.towerlab.api.model.Tower;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Params;
 import org.towerlab.api.nn.Tensors;
+import org.towerlab.api.testkit.TowerContract;
 
-class HitTowerTest {
+class HitTowerTest extends TowerContract {
+
+  /** HIT towers over every field kind of the kit's data; the generators learn through couple. */
+  @Override
+  protected Tower newTower(Side side) {
+    return new HitTower(Fixtures.config(true, null), side == Side.QUERY ? "$.model.query-tower" : "$.model.item-tower");
+  }
   private static final long[] QUERIES = {0, 1, 2, 3};
   private static final long[] ITEMS = {0, 1, 2, 5};
 

@@ -12,12 +12,27 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.towerlab.api.data.Side;
 import org.towerlab.api.model.Forward;
+import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Init;
 import org.towerlab.api.nn.Tensors;
+import org.towerlab.api.testkit.InteractionContract;
 
-class MaxSimInteractionTest {
+class MaxSimInteractionTest extends InteractionContract {
+
+  @Override
+  protected Interaction newInteraction() {
+    return new MaxSimInteraction(new MaxSimInteractionConfig(true, 0.2));
+  }
+
+  /** Three heads of width 4 per entity; the embedding is the flattened heads, as HIT's. */
+  @Override
+  protected TowerOutput outputs(Side side, int n, NDManager manager, SplittableRandom rng) {
+    NDArray heads = random(manager, new Shape(n, 3, 4), rng);
+    return new TowerOutput(heads.reshape(n, 12), heads, null, null, Map.of());
+  }
   private NDManager m;
   private Forward fwd;
   private final MaxSimInteraction plain = new MaxSimInteraction(new MaxSimInteractionConfig(null, null));

@@ -1,0 +1,140 @@
+package org.towerlab.api.testkit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.towerlab.api.data.FeatureTable;
+import org.towerlab.api.data.FieldSpec;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.Side;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.model.FeatureBatch;
+import org.towerlab.api.nn.Tensors;
+
+/**
+ * Builds {@link FeatureBatch}es for tests, following the batching rules of
+ * {@link org.towerlab.api.data.FieldKind} literally (one loop per entity, no index): categorical
+ * int64 {@code [N]}; multi-categorical int64 {@code [N, L]} of ids + 1, right-padded with 0;
+ * dense float32 {@code [N, dim]}; sequences int64 {@code [N, L]}: the other side's ids + 1 of the
+ * split's training positives of the entity strictly before the example time, the most recent
+ * {@code L}, oldest first, left-padded with 0 (ties in log order; a query's sequence holds items, an
+ * item's holds queries). It is the slow reference the trainer's {@code FeatureBatches} is tested
+ * against.
+ */
+public final class Batches {
+  private final Split split;
+
+  private Batches(Split split) {
+    this.split = split;
+  }
+
+  /** A builder over a split's features (sequences from its training positives). */
+  public static Batches of(Split split) {
+    return new Batches(split);
+  }
+
+  /** The features of {@code ids} with the whole training history for sequence fields. */
+  public FeatureBatch build(Side side, long[] ids, NDManager manager) {
+    return build(side, ids, null, manager);
+  }
+
+  /**
+   * @param times example times for sequence fields, or {@code null} for the whole training history
+   */
+  public FeatureBatch build(Side side, long[] ids, long[] times, NDManager manager) {
+    FeatureTable table = side == Side.QUERY ? split.dataset().queryFeatures() : split.dataset().itemFeatures();
+    int n = ids.length;
+    Map<String, NDArray> fields = new LinkedHashMap<>();
+    for (FieldSpec f : split.dataset().schema().side(side)) {
+      if (f.name().equals("id")) {
+        continue;
+      }
+      switch (f.kind()) {
+        case CATEGORICAL -> {
+          long[] v = new long[n];
+          for (int i = 0; i < n; i++) {
+            v[i] = table.categorical(f.name())[(int) ids[i]];
+          }
+          fields.put(f.name(), Tensors.create(manager, v, new Shape(n))); // [N]
+        }
+        case MULTI_CATEGORICAL -> {
+          int len = f.maxLength();
+          long[] v = new long[n * len];
+          for (int i = 0; i < n; i++) {
+            int[] bag = table.multiCategorical(f.name())[(int) ids[i]];
+            for (int j = 0; j < Math.min(len, bag.length); j++) {
+              v[i * len + j] = bag[j] + 1L;
+            }
+          }
+          fields.put(f.name(), Tensors.create(manager, v, new Shape(n, len))); // [N, L]
+        }
+        case DENSE -> {
+          int d = f.dim();
+          float[] v = new float[n * d];
+          for (int i = 0; i < n; i++) {
+            System.arraycopy(table.dense(f.name()), (int) ids[i] * d, v, i * d, d);
+          }
+          fields.put(f.name(), Tensors.create(manager, v, new Shape(n, d))); // [N, dim]
+        }
+        case SEQUENCE -> {
+          int len = f.maxLength();
+          long[] v = new long[n * len];
+          for (int i = 0; i < n; i++) {
+            long[] seq = sequence(side, ids[i], times == null ? Long.MAX_VALUE : times[i], len);
+            System.arraycopy(seq, 0, v, i * len + len - seq.length, seq.length);
+          }
+          fields.put(f.name(), Tensors.create(manager, v, new Shape(n, len))); // [N, L]
+        }
+      }
+    }
+    return new FeatureBatch(side, ids, Tensors.create(manager, ids.clone()), fields);
+  }
+
+  /** The other side's ids + 1 of the entity's training positives before {@code time}, the last {@code len}. */
+  public long[] sequence(Side side, long entity, long time, int len) {
+    InteractionLog train = split.train();
+    float[] pos = train.hasLabel("positive") ? train.label("positive") : null;
+    List<Integer> rows = new ArrayList<>();
+    for (int r = 0; r < train.size(); r++) {
+      int self = side == Side.QUERY ? train.queries()[r] : train.items()[r];
+      if (self == entity && train.timestamps()[r] < time && (pos == null || pos[r] > 0)) {
+        rows.add(r);
+      }
+    }
+    rows.sort(java.util.Comparator.<Integer>comparingLong(r -> train.timestamps()[r]).thenComparingInt(r -> r));
+    List<Integer> kept = rows.subList(Math.max(0, rows.size() - len), rows.size());
+    long[] out = new long[kept.size()];
+    for (int j = 0; j < out.length; j++) {
+      int r = kept.get(j);
+      out[j] = (side == Side.QUERY ? train.items()[r] : train.queries()[r]) + 1L;
+    }
+    return out;
+  }
+
+  /** A batch with only the {@code id} field (for towers over ids). */
+  public static FeatureBatch idsOnly(Side side, long[] ids, NDManager manager) {
+    return new FeatureBatch(side, ids, Tensors.create(manager, ids.clone()), Map.of());
+  }
+
+  /** {@code long[]} from ints: {@code ids(0, 3, 5)}. */
+  public static long[] ids(int... values) {
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  /** {@code 0 .. n-1}. */
+  public static long[] range(int n) {
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = i;
+    }
+    return out;
+  }
+}

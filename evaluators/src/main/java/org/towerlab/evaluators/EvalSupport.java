@@ -99,6 +99,11 @@ final class EvalSupport {
     return scorer == null ? "" : scorer + "/";
   }
 
+  /** {@code "<task>/"}, or the empty string without a task or when the label prefix says the same. */
+  static String taskPrefix(String task, String label) {
+    return task == null || task.equals(label) ? "" : task + "/";
+  }
+
   /** The evaluation with every metric and per-query key prefixed by {@code prefix}. */
   static Evaluation prefixed(String prefix, Map<String, Double> metrics, Map<String, double[]> perQuery,
       long[] queries) {

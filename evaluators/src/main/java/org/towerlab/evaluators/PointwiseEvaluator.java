@@ -96,6 +96,9 @@ public final class PointwiseEvaluator implements Evaluator {
       y[i] = rule.relevant(label[i]);
     }
     Scorer scorer = EvalSupport.scorer(ctx, config.scorer(), path, "scorer", false);
+    if (config.task() != null) {
+      scorer = scorer.task(config.task());
+    }
     double[] scores = scoreRows(scorer, target, ctx.manager());
 
     int bound = QueryItems.queryBound(target);
@@ -137,7 +140,7 @@ public final class PointwiseEvaluator implements Evaluator {
     Map<String, double[]> perQuery = new LinkedHashMap<>();
     perQuery.put("auc", aucPerQuery);
     perQuery.put("logloss", lossPerQuery);
-    return EvalSupport.prefixed(EvalSupport.scorerPrefix(config.scorer()) + rule.prefix(), metrics, perQuery,
+    return EvalSupport.prefixed(EvalSupport.scorerPrefix(config.scorer()) + EvalSupport.taskPrefix(config.task(), config.label()) + rule.prefix(), metrics, perQuery,
         queries);
   }
 

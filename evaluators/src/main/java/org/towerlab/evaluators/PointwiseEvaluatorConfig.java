@@ -13,12 +13,13 @@ import org.towerlab.api.config.ComponentConfig;
  *     every key with {@code <label>/}
  * @param minLabel a row is positive when its label value is at least this; {@code null} (the
  *     default) means a value above 0
+ * @param task the task of a multi-task model to score by (see the topk evaluator); default none
  * @param scorer the run's named scorer to evaluate (a cascade stage) instead of the system under
  *     test; {@code null} (the default) evaluates the system. Prefixes every key with
  *     {@code <scorer>/}, before the label prefix
  */
 public record PointwiseEvaluatorConfig(List<String> metrics, Integer block, String label, Double minLabel,
-    String scorer) implements ComponentConfig.Evaluator {
+    String scorer, String task) implements ComponentConfig.Evaluator {
 
   /** The pointwise metrics this evaluator knows, in report order. */
   public static final List<String> KNOWN_METRICS = List.of("auc", "gauc", "logloss");
@@ -40,9 +41,16 @@ public record PointwiseEvaluatorConfig(List<String> metrics, Integer block, Stri
     label = ConfigChecks.name("label", label, LabelRule.POSITIVE);
     minLabel = ConfigChecks.finite("min-label", minLabel);
     scorer = ConfigChecks.name("scorer", scorer, null);
+    task = ConfigChecks.name("task", task, null);
   }
 
   /** The positive label, the system under test. */
+  /** Without a task. */
+  public PointwiseEvaluatorConfig(List<String> metrics, Integer block, String label, Double minLabel,
+      String scorer) {
+    this(metrics, block, label, minLabel, scorer, null);
+  }
+
   public PointwiseEvaluatorConfig(List<String> metrics, Integer block) {
     this(metrics, block, null, null, null);
   }

@@ -86,6 +86,9 @@ public final class TopKEvaluator implements Evaluator {
   public Evaluation evaluate(EvalContext ctx) {
     boolean excludeSeen = EvalSupport.excludeSeen(config.excludeSeen(), ctx.split(), path);
     Scorer scorer = EvalSupport.scorer(ctx, config.scorer(), path, "scorer", excludeSeen);
+    if (config.task() != null) {
+      scorer = scorer.task(config.task());
+    }
     int numItems = scorer.numItems();
     InteractionLog target = rule.rows(ctx);
     int queryBound = QueryItems.queryBound(target);
@@ -143,7 +146,7 @@ public final class TopKEvaluator implements Evaluator {
         metrics.put("coverage@" + ks[i], numItems == 0 ? Double.NaN : (double) count / numItems);
       }
     }
-    return EvalSupport.prefixed(EvalSupport.scorerPrefix(config.scorer()) + rule.prefix(), metrics, perQuery,
+    return EvalSupport.prefixed(EvalSupport.scorerPrefix(config.scorer()) + EvalSupport.taskPrefix(config.task(), config.label()) + rule.prefix(), metrics, perQuery,
         evaluated);
   }
 

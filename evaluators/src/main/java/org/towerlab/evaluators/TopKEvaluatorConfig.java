@@ -23,6 +23,9 @@ import org.towerlab.api.config.ComponentConfig;
  * @param scorer the run's named scorer to evaluate (a cascade stage) instead of the system under
  *     test; {@code null} (the default) evaluates the system. Prefixes every key with
  *     {@code <scorer>/}, before the label prefix
+ * @param task the task of a multi-task model to rank by ({@code MultiTask}: MVKE's per-task gates,
+ *     GNOLR's levels); {@code null} (the default) ranks by the model's primary score. Keys are
+ *     prefixed {@code <task>/} after the scorer prefix, unless the label has the same name
  */
 public record TopKEvaluatorConfig(
     List<Integer> ks,
@@ -33,7 +36,8 @@ public record TopKEvaluatorConfig(
     Boolean extras,
     String label,
     Double minLabel,
-    String scorer) implements ComponentConfig.Evaluator {
+    String scorer,
+    String task) implements ComponentConfig.Evaluator {
 
   /** The ranking metrics this evaluator knows, in report order. */
   public static final List<String> KNOWN_METRICS = List.of("recall", "hit", "ndcg", "mrr", "precision");
@@ -65,6 +69,13 @@ public record TopKEvaluatorConfig(
     label = ConfigChecks.name("label", label, LabelRule.POSITIVE);
     minLabel = ConfigChecks.finite("min-label", minLabel);
     scorer = ConfigChecks.name("scorer", scorer, null);
+    task = ConfigChecks.name("task", task, null);
+  }
+
+  /** Without a task. */
+  public TopKEvaluatorConfig(List<Integer> ks, List<String> metrics, Integer queryBlock, Integer itemBlock,
+      Boolean excludeSeen, Boolean extras, String label, Double minLabel, String scorer) {
+    this(ks, metrics, queryBlock, itemBlock, excludeSeen, extras, label, minLabel, scorer, null);
   }
 
   /** The positive label, the system under test. */

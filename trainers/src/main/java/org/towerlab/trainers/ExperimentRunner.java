@@ -247,8 +247,14 @@ public final class ExperimentRunner {
         }
         result = strategy.train(new TrainContext(model, sampler, loss, split, evaluators, seeds, tracker, dir, resume,
             params, manager, services(cfg, seeds, tracker, dir)));
-        Map<String, Scorer> stages = result.stages();
-        try (Scorer scorer = result.scorer() != null ? result.scorer() : model.trainable()
+        // stage scorers and a cascade are scored once into memory and served to every evaluator
+        int nq = split.dataset().numQueries();
+        int ni = split.dataset().numItems();
+        Map<String, Scorer> stages = new LinkedHashMap<>();
+        result.stages().forEach((k, v) -> stages.put(k, DenseScores.fits(nq, ni) ? new DenseScores(v, nq) : v));
+        Scorer system = result.scorer() != null && DenseScores.fits(nq, ni) ? new DenseScores(result.scorer(), nq)
+            : result.scorer();
+        try (Scorer scorer = system != null ? system : model.trainable()
             ? new TowerScorer(model, new FeatureBatches(split), split.dataset().numItems(), manager)
             : model.fixedScorer(split)) {
           Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, stages, manager);
@@ -258,16 +264,15 @@ public final class ExperimentRunner {
           // every stage of a cascade (and a distillation teacher) on its own: <part>/<stage>/<metric>
           List<Evaluator> unpinned = evaluators.stream().filter(e -> e.scorerNames().isEmpty()).toList();
           for (Map.Entry<String, Scorer> st : stages.entrySet()) {
-            for (String part : List.of("valid", "test")) {
-              Evaluations.evaluate(unpinned, split, part, st.getValue(), Map.of(), manager).metrics()
-                  .forEach((k, v) -> metrics.put(part + "/" + st.getKey() + "/" + k.substring(part.length() + 1), v));
-            }
+            // test only: each stage's validation history is in its own run (stages/<stage>/)
+            Evaluations.evaluate(unpinned, split, "test", st.getValue(), Map.of(), manager).metrics()
+                .forEach((k, v) -> metrics.put("test/" + st.getKey() + "/" + k.substring("test/".length()), v));
           }
           metrics.putAll(result.stats());
           metrics.put("train/best-epoch", (double) result.bestEpoch());
-          metrics.putAll(Costs.measure("cost/", scorer, model.trainable() && result.scorer() == null
-              ? params.count() : Double.NaN));
-          for (Map.Entry<String, Scorer> st : stages.entrySet()) {
+          metrics.putAll(Costs.measure("cost/", result.scorer() != null ? result.scorer() : scorer,
+              model.trainable() && result.scorer() == null ? params.count() : Double.NaN));
+          for (Map.Entry<String, Scorer> st : result.stages().entrySet()) {
             metrics.putAll(Costs.measure("cost/" + st.getKey() + "/", st.getValue(), Double.NaN));
           }
           writePerQuery(dir.resolve("per-query-test.csv"), test);

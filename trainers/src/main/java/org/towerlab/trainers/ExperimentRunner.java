@@ -126,7 +126,7 @@ public final class ExperimentRunner {
     Path recallPlot = recallPlot(boardDir, experiment, outcomes);
     String summary = null;
     if (GridSummary.applies(outcomes)) {
-      GridSummary s = GridSummary.of(outcomes);
+      GridSummary s = GridSummary.of(outcomes, runs.get(0).summary());
       summary = s.markdown();
       writeText(boardDir.resolve("summary.md"), summary);
       writeText(boardDir.resolve("summary.csv"), s.csv());

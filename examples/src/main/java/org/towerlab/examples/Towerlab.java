@@ -186,10 +186,15 @@ public final class Towerlab implements Callable<Integer> {
     @Option(names = "--resume", description = "Skip runs already finished in the run store.")
     boolean resume;
 
+    @Option(names = "--split-from", paramLabel = "RUN_DIR",
+        description = "Use the split of an earlier run (its split.csv.gz) instead of the protocol; refused when the"
+            + " data files differ from the ones it recorded.")
+    Path splitFrom;
+
     @Override
     public Integer call() {
       List<LoadedRun> runs = parent.load(config, overrides);
-      return new ExperimentRunner(parent.registry(), parent.out).run(runs, outDir, resume);
+      return new ExperimentRunner(parent.registry(), parent.out).splitFrom(splitFrom).run(runs, outDir, resume);
     }
   }
 
@@ -204,6 +209,11 @@ public final class Towerlab implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--split-from", paramLabel = "RUN_DIR",
+        description = "Also load the data and check that the split of an earlier run (its split.csv.gz) can be"
+            + " reused: same data files, intact split file.")
+    Path splitFrom;
+
     @Override
     public Integer call() {
       List<LoadedRun> runs = parent.load(config, overrides);
@@ -214,7 +224,8 @@ public final class Towerlab implements Callable<Integer> {
           throw new UserException(config + " (run " + run.config().run() + "): " + e.getMessage(), e);
         }
       }
-      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)");
+      String split = splitFrom == null ? "" : "; " + SplitCheck.check(parent.registry(), runs, splitFrom);
+      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)" + split);
       return 0;
     }
 

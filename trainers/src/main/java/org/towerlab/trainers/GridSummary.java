@@ -423,7 +423,8 @@ public final class GridSummary {
     sb.append(" `*`: differs from **").append(base).append("**: Holm-adjusted p < 0.05 of the crossed test ");
     if (config.primaryMetric() != null) {
       sb.append("on the declared primary metric **").append(config.primaryMetric()).append("** (").append(familySize())
-          .append(" comparisons); the other metrics are exploratory and never marked.\n\n");
+          .append(familySize() == 1 ? " comparison" : " comparisons")
+          .append("); the other metrics are exploratory and never marked.\n\n");
     } else {
       sb.append("over all ").append(familySize()).append(" method x metric comparisons.\n\n");
     }

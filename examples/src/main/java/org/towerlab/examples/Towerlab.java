@@ -186,10 +186,15 @@ public final class Towerlab implements Callable<Integer> {
     @Option(names = "--resume", description = "Skip runs already finished in the run store.")
     boolean resume;
 
+    @Option(names = "--split-from", paramLabel = "RUN_DIR",
+        description = "Use the split of an earlier run (its split.csv.gz) instead of the protocol; refused when the"
+            + " data files differ from the ones it recorded.")
+    Path splitFrom;
+
     @Override
     public Integer call() {
       List<LoadedRun> runs = parent.load(config, overrides);
-      return new ExperimentRunner(parent.registry(), parent.out).run(runs, outDir, resume);
+      return new ExperimentRunner(parent.registry(), parent.out).splitFrom(splitFrom).run(runs, outDir, resume);
     }
   }
 
@@ -204,6 +209,11 @@ public final class Towerlab implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--split-from", paramLabel = "RUN_DIR",
+        description = "Also load the data and check that the split of an earlier run (its split.csv.gz) can be"
+            + " reused: same data files, intact split file.")
+    Path splitFrom;
+
     @Override
     public Integer call() {
       List<LoadedRun> runs = parent.load(config, overrides);
@@ -214,7 +224,8 @@ public final class Towerlab implements Callable<Integer> {
           throw new UserException(config + " (run " + run.config().run() + "): " + e.getMessage(), e);
         }
       }
-      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)");
+      String split = splitFrom == null ? "" : "; " + SplitCheck.check(parent.registry(), runs, splitFrom);
+      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)" + split);
       return 0;
     }
 
@@ -317,14 +328,25 @@ public final class Towerlab implements Callable<Integer> {
   }
 
   @Command(name = "summarize", mixinStandardHelpOptions = true, versionProvider = Version.class,
-      description = "Recompute a finished grid's summary over seeds (summary.md, summary.csv) from its run"
-          + " directories: mean, std and 95%% interval per metric, paired t and Wilcoxon tests against the"
-          + " first method, Holm-corrected.")
+      description = {"Recompute a finished grid's summary over seeds (summary.md, summary.csv) from its run"
+          + " directories and print it.",
+          "Per metric: mean, std and 95%% interval over seeds. Against the first method: the mean difference with"
+          + " its 95%% two-way (user x seed) cluster-bootstrap interval, p of the crossed test, effect sizes, and a"
+          + " paired t-test on per-seed means; Holm over every method x metric comparison, or over the methods on"
+          + " summary.primary-metric (the other metrics exploratory). See docs/metrics.md."})
   static final class Summarize implements Callable<Integer> {
     @ParentCommand Towerlab parent;
 
     @Parameters(index = "0", paramLabel = "GRID_DIR", description = "The grid's parent run directory.")
     Path gridDir;
+
+    @Option(names = "--primary-metric", paramLabel = "METRIC",
+        description = "Declare the primary metric (overrides summary.primary-metric of the grid's config).")
+    String primaryMetric;
+
+    @Option(names = "--resamples", paramLabel = "N",
+        description = "Bootstrap resamples (overrides summary.resamples; default 2000).")
+    Integer resamples;
 
     @Override
     public Integer call() {
@@ -332,7 +354,10 @@ public final class Towerlab implements Callable<Integer> {
         throw new UserException(gridDir + " is not a run directory (no run.json). Pass the grid's parent run"
             + " directory, runs/<experiment>/<experiment>-grid-<hash>.");
       }
-      parent.out.println(org.towerlab.trainers.GridSummary.rebuild(gridDir));
+      if (resamples != null && resamples < 100) {
+        throw new UserException("--resamples must be at least 100 (2000 recommended), got " + resamples + ".");
+      }
+      parent.out.println(org.towerlab.trainers.GridSummary.rebuild(gridDir, primaryMetric, resamples));
       return 0;
     }
   }

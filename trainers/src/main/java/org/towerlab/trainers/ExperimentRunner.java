@@ -68,10 +68,21 @@ public final class ExperimentRunner {
   private final PrintStream console;
   private final Map<String, Cached<Dataset>> datasets = new HashMap<>();
   private final Map<String, Cached<Split>> splits = new HashMap<>();
+  private final SplitFile splitFiles = new SplitFile();
+  private Path splitFrom;
 
   public ExperimentRunner(Registry registry, PrintStream console) {
     this.registry = registry;
     this.console = console;
+  }
+
+  /**
+   * Uses the split recorded in {@code runDir} ({@code split.csv.gz}, see {@link SplitFile#read})
+   * instead of running the protocol, for every run; null runs the protocol.
+   */
+  public ExperimentRunner splitFrom(Path runDir) {
+    this.splitFrom = runDir;
+    return this;
   }
 
   /** The outcome of one run, for the leaderboard. */
@@ -126,7 +137,7 @@ public final class ExperimentRunner {
     Path recallPlot = recallPlot(boardDir, experiment, outcomes);
     String summary = null;
     if (GridSummary.applies(outcomes)) {
-      GridSummary s = GridSummary.of(outcomes);
+      GridSummary s = GridSummary.of(outcomes, runs.get(0).summary());
       summary = s.markdown();
       writeText(boardDir.resolve("summary.md"), summary);
       writeText(boardDir.resolve("summary.csv"), s.csv());
@@ -311,6 +322,7 @@ public final class ExperimentRunner {
       tracker.logArtifact(dir.resolve("effective-config.yaml"), "");
       tracker.logArtifact(dir.resolve("config.yaml"), "");
       tracker.logArtifact(dir.resolve(Provenance.FILE), "");
+      tracker.logArtifact(dir.resolve(SplitFile.FILE), "");
       for (Path png : plots) {
         tracker.logArtifact(png, "plots");
       }
@@ -388,6 +400,7 @@ public final class ExperimentRunner {
         .optRepoRoot(root == null ? Path.of("").toAbsolutePath() : Path.of(root))
         .optVersions(versions)
         .optPlugins(registry.modules())
+        .optSplit(splitFiles.write(dir, split, splitFrom))
         .write(dir);
   }
 
@@ -460,9 +473,9 @@ public final class ExperimentRunner {
       Seeds splitSeeds = new Seeds(cfg.seed());
       Protocol protocol = registry.build(Kind.PROTOCOL, cfg.data().protocol(), "$.data.protocol", splitSeeds,
           Protocol.class);
-      Split s = protocol.split(data.value(), splitSeeds);
-      console.printf(Locale.ROOT, "protocol %s: train %,d, valid %,d, test %,d%n", s.protocol(),
-          s.train().size(), s.valid().size(), s.test().size());
+      Split s = splitFrom != null ? SplitFile.read(splitFrom, data.value()) : protocol.split(data.value(), splitSeeds);
+      console.printf(Locale.ROOT, "protocol %s%s: train %,d, valid %,d, test %,d%n", s.protocol(),
+          splitFrom == null ? "" : " (split from " + splitFrom + ")", s.train().size(), s.valid().size(), s.test().size());
       split = new Cached<>(s, splitSeeds.derived().keySet());
       splits.put(splitKey, split);
     }

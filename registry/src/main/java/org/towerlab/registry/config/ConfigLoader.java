@@ -33,6 +33,7 @@ import org.towerlab.api.Kind;
 import org.towerlab.api.UserException;
 import org.towerlab.api.config.ComponentConfig;
 import org.towerlab.api.config.ExperimentConfig;
+import org.towerlab.api.config.SummaryConfig;
 import org.towerlab.registry.Registration;
 import org.towerlab.registry.Registry;
 import org.towerlab.registry.Suggestions;
@@ -57,6 +58,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *       {@code tracking: {type: local}}) when those names are registered (a section given without
  *       {@code type:} gets the default type); {@code data} and
  *       {@code model} are required;
+ *   <li>take the top-level {@code summary:} section (how a seed grid's summary tests methods,
+ *       {@link SummaryConfig}) off the tree, like {@code grid:}: it changes no run, so it is not
+ *       part of the runs' effective configs and ids;
  *   <li>bind each child to {@link ExperimentConfig}; every binding error becomes a
  *       {@link UserException} naming the file, the line when the key is in the file, the JSON path,
  *       and what is expected.
@@ -92,13 +96,14 @@ public final class ConfigLoader {
     for (String override : overrides) {
       applyOverride(root, override, src);
     }
+    SummaryConfig summary = summary(root, src);
     List<LoadedRun> runs = new ArrayList<>();
     List<Child> children = expandGrid(root, src);
     for (Child child : children) {
       Source childSrc = children.size() > 1 ? src.forRun(child.tree().path("run").asText()) : src;
       ObjectNode withDefaults = withDefaults(child.tree(), childSrc);
       ExperimentConfig cfg = bind(withDefaults, childSrc);
-      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues()));
+      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues(), summary));
     }
     return List.copyOf(runs);
   }
@@ -353,6 +358,34 @@ public final class ConfigLoader {
     return seg.matches("\\d{1,9}");
   }
 
+  // ---------------------------------------------------------------- summary
+
+  /** Holder so that binding errors name {@code $.summary.<key>}. */
+  private record SummarySection(SummaryConfig summary) {}
+
+  /** Removes {@code summary:} from {@code root} and binds it (defaults when absent). */
+  private SummaryConfig summary(ObjectNode root, Source src) {
+    JsonNode node = root.remove(SUMMARY);
+    if (node == null || node.isNull()) {
+      return SummaryConfig.DEFAULT;
+    }
+    if (!node.isObject()) {
+      throw new UserException(src.where("$.summary") + "$.summary must be a mapping, for example `summary:"
+          + " {primary-metric: recall@20}`, got " + node + ".");
+    }
+    ObjectNode holder = JsonNodeFactory.instance.objectNode();
+    holder.set(SUMMARY, node);
+    try {
+      return yaml.treeToValue(holder, SummarySection.class).summary();
+    } catch (JsonMappingException e) {
+      throw translate(e, holder, src);
+    } catch (JsonProcessingException e) {
+      throw new UserException(src.where("$.summary") + e.getOriginalMessage(), e);
+    }
+  }
+
+  static final String SUMMARY = "summary";
+
   // ---------------------------------------------------------------- grid
 
   private record Child(ObjectNode tree, Map<String, Object> gridValues) {}
@@ -547,6 +580,7 @@ public final class ConfigLoader {
       String owner;
       if (u.getReferringClass() == ExperimentConfig.class) {
         known.add("grid");
+        known.add(SUMMARY);
         owner = " (top level)";
       } else {
         owner = registry.forConfigClass(u.getReferringClass())

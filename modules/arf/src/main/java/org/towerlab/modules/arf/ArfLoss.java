@@ -63,7 +63,7 @@ public final class ArfLoss implements Loss, Parameterized {
     NDManager bm = fwd.manager();
     ArfTerms terms = ArfTerms.of(input, fwd, config.temperature().floatValue(), config.k(), config.relevantOnly());
     NDArray lRelax = input.weightedMean(terms.relax(relax)); // []
-    NDArray lGlobal = input.weightedMean(terms.global()); // []
+    NDArray lGlobal = input.weightedMean(terms.global(config.globalTies().equals("group"))); // []
     NDArray total;
     if (config.weighting().equals("uncertainty")) {
       if (logVariance == null) {

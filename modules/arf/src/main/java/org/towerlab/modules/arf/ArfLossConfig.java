@@ -14,6 +14,8 @@ import org.towerlab.api.config.ComponentConfig;
  * @param complement ARF-v2 complementary term of {@code L_Relax}; default false
  * @param relevantOnly only slots with a label above 0 can be targets; default true
  * @param epsilon added inside the logarithms of {@code L_Relax}; default 1e-6
+ * @param globalTies how {@code L_Global} targets equal labels: {@code group} or {@code break} (see
+ *     {@link ArfGlobalLossConfig#ties()}); default group
  * @param weighting {@code uncertainty} ({@code L_Relax + exp(-s)/2 L_Global + s/2} with a learned
  *     {@code s = log sigma^2}, the reference code's form) or {@code fixed}
  *     ({@code L_Relax + global-weight L_Global}); default uncertainty
@@ -22,7 +24,7 @@ import org.towerlab.api.config.ComponentConfig;
  *     reference code's initial value)
  */
 public record ArfLossConfig(Integer k, Integer m, Double temperature, String reduction, Boolean columnNormalize,
-    Boolean complement, Boolean relevantOnly, Double epsilon, String weighting, Double globalWeight,
+    Boolean complement, Boolean relevantOnly, Double epsilon, String globalTies, String weighting, Double globalWeight,
     Double initLogVariance) implements ComponentConfig.Loss {
 
   public ArfLossConfig {
@@ -35,6 +37,8 @@ public record ArfLossConfig(Integer k, Integer m, Double temperature, String red
     relevantOnly = relevantOnly == null ? Boolean.TRUE : relevantOnly;
     epsilon = epsilon == null ? 1e-6 : epsilon;
     ArfRelaxLossConfig.checkRelax(k, m, temperature, reduction, columnNormalize, complement, epsilon);
+    globalTies = globalTies == null ? "group" : globalTies;
+    ArfGlobalLossConfig.checkTies("global-ties", globalTies);
     weighting = weighting == null ? "uncertainty" : weighting;
     if (!weighting.equals("uncertainty") && !weighting.equals("fixed")) {
       throw new IllegalArgumentException("weighting must be uncertainty or fixed, got '" + weighting + "'");

@@ -108,15 +108,31 @@ final class ArfTerms {
    * {@code L_Global} per list {@code [B]}: the permutation cross-entropy over all ranks,
    * {@code -(1/n^2) sum_{i, j} P_y[i, j] log P[i, j]} with {@code n} the list's filled slots and
    * {@code log P} a log-softmax; 0 for lists of fewer than 2 filled slots.
+   *
+   * <p>With {@code groupTies} each rank's target is its label group rather than the one slot the
+   * tie-break put there: {@code -(1/n^2) sum_i log sum_{j in G(i)} P[i, j]}, where {@code G(i)}
+   * holds the filled slots whose label equals the label at rank {@code i}. It is the likelihood of
+   * the labels' weak order: any order inside a tie costs the same, so the term never asks the model
+   * to reproduce the slot order of equally labelled candidates (nor, as a cross-entropy against an
+   * order it cannot predict would, to flatten their scores). Without ties both forms are equal.
    */
-  NDArray global() {
-    NDArray py = targets.permutation(manager); // [B, L, L]
+  NDArray global(boolean groupTies) {
     int[] sizes = targets.sizes();
     float[] scale = new float[batch];
     for (int b = 0; b < batch; b++) {
       scale[b] = sizes[b] >= 2 ? -1f / ((float) sizes[b] * sizes[b]) : 0f;
     }
-    return relaxed.logP().mul(py).sum(new int[] {1, 2}).mul(Tensors.create(manager, scale)); // [B]
+    NDArray perList;
+    if (groupTies) {
+      NDArray outside = targets.groups(labels, mask, manager).sub(1f).mul(1e30f); // [B, L, L]: 0 in G(i), -1e30 else
+      NDArray x = relaxed.logP().add(outside); // [B, L, L]
+      NDArray top = x.max(new int[] {2}, true).stopGradient(); // [B, L, 1]
+      NDArray logMass = x.sub(top).exp().sum(new int[] {2}).log().add(top.squeeze(2)); // [B, L]: log sum_{G(i)} P
+      perList = logMass.mul(relaxed.rowMask()).sum(new int[] {1}); // [B]
+    } else {
+      perList = relaxed.logP().mul(targets.permutation(manager)).sum(new int[] {1, 2}); // [B]
+    }
+    return perList.mul(Tensors.create(manager, scale)); // [B]
   }
 
   /** Logs the training lists' hard Recall@m@k and the share of lists L_Relax counts. */

@@ -101,6 +101,27 @@ public final class ListTargets {
     return Tensors.create(manager, p, new Shape(batch, length, length));
   }
 
+  /**
+   * The label groups of each rank, {@code [B, L, L]} (rank, slot): 1 where slot {@code j} is filled
+   * and has the same label as the slot at rank {@code i}; zero rows beyond a list's size. Without
+   * ties it equals {@link #permutation}.
+   */
+  public NDArray groups(float[] labels, float[] mask, NDManager manager) {
+    float[] g = new float[batch * length * length];
+    for (int b = 0; b < batch; b++) {
+      int off = b * length;
+      for (int i = 0; i < order[b].length; i++) {
+        float label = labels[off + order[b][i]];
+        for (int j = 0; j < length; j++) {
+          if (mask[off + j] > 0 && labels[off + j] == label) {
+            g[(b * length + i) * length + j] = 1f;
+          }
+        }
+      }
+    }
+    return Tensors.create(manager, g, new Shape(batch, length, length));
+  }
+
   /** {@code y^(k)}, {@code [B, L]}. */
   public NDArray topK(NDManager manager) {
     return Tensors.create(manager, targets, new Shape(batch, length));

@@ -48,7 +48,7 @@ class ArfLossTest {
   }
 
   private static ArfLossConfig config(String weighting, Double globalWeight, Double init) {
-    return new ArfLossConfig(2, 3, 1.0, "mean", null, null, null, null, weighting, globalWeight, init);
+    return new ArfLossConfig(2, 3, 1.0, "mean", null, null, null, null, null, weighting, globalWeight, init);
   }
 
   private ArfLoss initialized(ArfLossConfig c, Params params) {

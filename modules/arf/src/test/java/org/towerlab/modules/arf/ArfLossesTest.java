@@ -206,7 +206,7 @@ class ArfLossesTest {
   @Test
   void global_handExample_matchesHandComputedCrossEntropy() {
     // s = (3, 1, 2) at tau 1 (NeuralSortTest's rows); labels (1, 0, 2) rank slots 2, 0, 1
-    float v = new ArfGlobalLoss(new ArfGlobalLossConfig(1.0)).compute(
+    float v = new ArfGlobalLoss(new ArfGlobalLossConfig(1.0, null)).compute(
         lists(arr(new float[] {3, 1, 2}, 1, 3), new float[] {1, 0, 2}, null), Forward.inference(manager)).getFloat();
 
     double row1 = 2 - lse(3, -1, 2);
@@ -230,7 +230,7 @@ class ArfLossesTest {
   @Test
   void global_scoresInLabelOrderAtSmallTemperature_isNearZeroAndWrongOrderIsNot() {
     float[] labels = {3, 1, 2, 0};
-    ArfGlobalLoss loss = new ArfGlobalLoss(new ArfGlobalLossConfig(0.01));
+    ArfGlobalLoss loss = new ArfGlobalLoss(new ArfGlobalLossConfig(0.01, null));
     float right = loss.compute(lists(arr(new float[] {4, 2, 3, 1}, 1, 4), labels, null), Forward.inference(manager))
         .getFloat();
     float wrong = loss.compute(lists(arr(new float[] {1, 3, 2, 4}, 1, 4), labels, null), Forward.inference(manager))
@@ -249,7 +249,7 @@ class ArfLossesTest {
     x.setRequiresGradient(true);
     float padded;
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray l = new ArfGlobalLoss(new ArfGlobalLossConfig(1.0)).compute(lists(x, labels, mask),
+      NDArray l = new ArfGlobalLoss(new ArfGlobalLossConfig(1.0, null)).compute(lists(x, labels, mask),
           Forward.inference(manager));
       padded = l.getFloat();
       gc.backward(l);
@@ -261,18 +261,70 @@ class ArfLossesTest {
     assertThat(g[0]).isNotZero();
 
     // the same lists without padding give the same loss
-    float a = new ArfGlobalLoss(new ArfGlobalLossConfig(1.0)).compute(lists(arr(new float[] {0.3f, -0.2f, 0.9f}, 1, 3),
+    float a = new ArfGlobalLoss(new ArfGlobalLossConfig(1.0, null)).compute(lists(arr(new float[] {0.3f, -0.2f, 0.9f}, 1, 3),
         new float[] {1, 0, 2}, null), Forward.inference(manager)).getFloat();
-    float b = new ArfGlobalLoss(new ArfGlobalLossConfig(1.0)).compute(lists(arr(new float[] {0.1f, 0.4f}, 1, 2),
+    float b = new ArfGlobalLoss(new ArfGlobalLossConfig(1.0, null)).compute(lists(arr(new float[] {0.1f, 0.4f}, 1, 2),
         new float[] {0, 1}, null), Forward.inference(manager)).getFloat();
     assertThat(padded).isCloseTo((a + b) / 2, within(1e-5f));
+  }
+
+  private float[] globalGrad(String ties, float[] s, float[] labels, float[] value) {
+    NDArray x = arr(s, 1, s.length);
+    x.setRequiresGradient(true);
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray l = new ArfGlobalLoss(new ArfGlobalLossConfig(0.5, ties)).compute(lists(x, labels, null),
+          Forward.inference(manager));
+      value[0] = l.getFloat();
+      gc.backward(l);
+    }
+    return x.getGradient().toFloatArray();
+  }
+
+  @Test
+  void global_withoutTies_groupAndBreakAreEqualInValueAndGradient() {
+    float[] s = {0.3f, -0.2f, 0.9f, 0.1f, -0.7f};
+    float[] labels = {2, 0, 3, 1, 4};
+    float[] v1 = new float[1];
+    float[] v2 = new float[1];
+    float[] g1 = globalGrad("group", s, labels, v1);
+    float[] g2 = globalGrad("break", s, labels, v2);
+
+    assertThat(v1[0]).isCloseTo(v2[0], within(1e-5f));
+    assertThat(g1).containsExactly(g2, within(1e-5f));
+  }
+
+  @Test
+  void global_groupTies_anyOrderInsideATieCostsTheSame() {
+    // slots 1, 2, 3 tie at label 0; permuting their scores changes nothing under group, but does
+    // under break (which targets slot order 1 > 2 > 3)
+    float[] labels = {1, 0, 0, 0};
+    float[] a = {4, 1, 2, 3};
+    float[] b = {4, 3, 2, 1};
+    float[] va = new float[1];
+    float[] vb = new float[1];
+    globalGrad("group", a, labels, va);
+    globalGrad("group", b, labels, vb);
+    assertThat(va[0]).isCloseTo(vb[0], within(1e-5f));
+
+    globalGrad("break", a, labels, va);
+    globalGrad("break", b, labels, vb);
+    assertThat(va[0]).isGreaterThan(vb[0] + 0.1f);
+  }
+
+  @Test
+  void global_groupTiesAtSmallTemperature_isNearZeroWhenGroupsAreInOrder() {
+    float v = new ArfGlobalLoss(new ArfGlobalLossConfig(0.01, "group")).compute(
+        lists(arr(new float[] {1, 5, 3, 4, 2}, 1, 5), new float[] {0, 1, 0, 1, 0}, null), Forward.inference(manager))
+        .getFloat();
+
+    assertThat(v).isCloseTo(0f, within(1e-4f));
   }
 
   @Test
   void rows_everyArfLoss_trainsOnListsOnly() {
     assertThat(new ArfRelaxLoss(relax(1, 2, 1, "mean", false, false)).rows()).containsExactly(TrainingRows.LISTS);
-    assertThat(new ArfGlobalLoss(new ArfGlobalLossConfig(null)).rows()).containsExactly(TrainingRows.LISTS);
-    assertThat(new ArfLoss(new ArfLossConfig(null, null, null, null, null, null, null, null, null, null, null)).rows())
+    assertThat(new ArfGlobalLoss(new ArfGlobalLossConfig(null, null)).rows()).containsExactly(TrainingRows.LISTS);
+    assertThat(new ArfLoss(new ArfLossConfig(null, null, null, null, null, null, null, null, null, null, null, null)).rows())
         .containsExactly(TrainingRows.LISTS);
   }
 

@@ -20,7 +20,7 @@ class ArfModuleTest {
     ComponentConfig.Loss cfg = registry.mapper().readValue(
         "{type: arf, k: 10, m: 20, temperature: 200, column-normalize: true, complement: true, weighting: fixed,"
             + " global-weight: 0.5, relevant-only: false}", ComponentConfig.Loss.class);
-    assertThat(cfg).isEqualTo(new ArfLossConfig(10, 20, 200.0, null, true, true, false, null, "fixed", 0.5, null));
+    assertThat(cfg).isEqualTo(new ArfLossConfig(10, 20, 200.0, null, true, true, false, null, null, "fixed", 0.5, null));
     Loss loss = registry.build(Kind.LOSS, cfg, "$.loss", new Seeds(1), Loss.class);
     assertThat(loss).isInstanceOf(ArfLoss.class).isInstanceOf(Parameterized.class);
     assertThat(registry.build(Kind.LOSS, registry.mapper().readValue("{type: arf-relax}", ComponentConfig.Loss.class),
@@ -31,7 +31,7 @@ class ArfModuleTest {
 
   @Test
   void config_defaults_areDocumented() {
-    ArfLossConfig c = new ArfLossConfig(null, null, null, null, null, null, null, null, null, null, null);
+    ArfLossConfig c = new ArfLossConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     assertThat(c.k()).isEqualTo(5);
     assertThat(c.m()).isEqualTo(10);
     assertThat(c.temperature()).isEqualTo(1.0);
@@ -40,6 +40,7 @@ class ArfModuleTest {
     assertThat(c.complement()).isFalse();
     assertThat(c.relevantOnly()).isTrue();
     assertThat(c.epsilon()).isEqualTo(1e-6);
+    assertThat(c.globalTies()).isEqualTo("group");
     assertThat(c.weighting()).isEqualTo("uncertainty");
     assertThat(c.initLogVariance()).isZero();
     assertThat(c.relax()).isEqualTo(new ArfRelaxLossConfig(null, null, null, null, null, null, null, null));
@@ -51,17 +52,19 @@ class ArfModuleTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
     assertThatThrownBy(() -> new ArfRelaxLossConfig(8, 4, null, null, null, null, null, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("m = 4").hasMessageContaining("k = 8");
-    assertThatThrownBy(() -> new ArfGlobalLossConfig(-1.0))
+    assertThatThrownBy(() -> new ArfGlobalLossConfig(-1.0, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1.0");
+    assertThatThrownBy(() -> new ArfGlobalLossConfig(null, "random"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'random'");
     assertThatThrownBy(() -> new ArfRelaxLossConfig(null, null, null, "avg", null, null, null, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'avg'");
     assertThatThrownBy(() -> new ArfRelaxLossConfig(null, null, null, null, false, true, null, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column-normalize");
-    assertThatThrownBy(() -> new ArfLossConfig(null, null, null, null, null, null, null, null, "kendall", null, null))
+    assertThatThrownBy(() -> new ArfLossConfig(null, null, null, null, null, null, null, null, null, "kendall", null, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'kendall'");
-    assertThatThrownBy(() -> new ArfLossConfig(null, null, null, null, null, null, null, null, null, -0.5, null))
+    assertThatThrownBy(() -> new ArfLossConfig(null, null, null, null, null, null, null, null, null, null, -0.5, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-0.5");
-    assertThatThrownBy(() -> new ArfLossConfig(null, null, null, null, null, null, null, null, null, null, Double.NaN))
+    assertThatThrownBy(() -> new ArfLossConfig(null, null, null, null, null, null, null, null, null, null, null, Double.NaN))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
   }
 }

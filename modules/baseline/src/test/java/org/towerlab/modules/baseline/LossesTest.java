@@ -91,11 +91,31 @@ class LossesTest {
 
   @Test
   void bce_withoutNegatives_isPointwiseCrossEntropy() {
-    BceLoss loss = new BceLoss(new BceLossConfig("click"));
+    BceLoss loss = new BceLoss(new BceLossConfig("click", null));
     NDArray scores = manager.create(new float[] {0f, 2f});
     LossInput in = LossInput.builder(scores).labels(Map.of("click", manager.create(new float[] {1f, 0f}))).build();
     // (log 2 + log(1 + e^2)) / 2 = (0.69315 + 2.12693) / 2
     assertThat(loss.compute(in, Forward.inference(manager)).getFloat()).isCloseTo(1.41004f, within(1e-4f));
+  }
+
+  @Test
+  void bce_sumReduction_addsRowsInsteadOfAveragingThem() {
+    BceLoss loss = new BceLoss(new BceLossConfig("click", "sum"));
+    NDArray scores = manager.create(new float[] {0f, 2f});
+    Map<String, NDArray> labels = Map.of("click", manager.create(new float[] {1f, 0f}));
+    // log 2 + log(1 + e^2) = 0.69315 + 2.12693
+    assertThat(loss.compute(LossInput.builder(scores).labels(labels).build(), Forward.inference(manager)).getFloat())
+        .isCloseTo(2.82008f, within(1e-4f));
+    // weighted: 2 * log 2 + 0.5 * log(1 + e^2)
+    LossInput weighted = LossInput.builder(scores).labels(labels).weights(manager.create(new float[] {2f, 0.5f}))
+        .build();
+    assertThat(loss.compute(weighted, Forward.inference(manager)).getFloat()).isCloseTo(2.44976f, within(1e-4f));
+  }
+
+  @Test
+  void bceConfig_unknownReduction_throwsNamingTheValue() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BceLossConfig(null, "avg"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'avg'");
   }
 
   @Test

@@ -18,4 +18,9 @@ public record BceLossConfig(String label, String reduction) implements Component
       throw new IllegalArgumentException("reduction must be 'mean' or 'sum', got '" + reduction + "'");
     }
   }
+
+  /** The mean reduction. */
+  public BceLossConfig(String label) {
+    this(label, null);
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
 import org.towerlab.api.config.ExperimentConfig;
+import org.towerlab.api.config.RuntimeConfig;
 import org.towerlab.api.config.SummaryConfig;
 
 /**
@@ -17,17 +18,26 @@ import org.towerlab.api.config.SummaryConfig;
  *     when the file has no grid)
  * @param summary the file's top-level {@code summary:} section (every default when absent); it is
  *     not part of {@code config} or {@code effective}, since it does not change the run
+ * @param runtime the file's top-level {@code runtime:} section (threads; every default when
+ *     absent); like {@code summary} it is not part of {@code config} or {@code effective}
  */
 public record LoadedRun(Path source, ExperimentConfig config, JsonNode raw, JsonNode effective,
-    Map<String, Object> gridValues, SummaryConfig summary) {
+    Map<String, Object> gridValues, SummaryConfig summary, RuntimeConfig runtime) {
 
   public LoadedRun {
     summary = summary == null ? SummaryConfig.DEFAULT : summary;
+    runtime = runtime == null ? RuntimeConfig.DEFAULT : runtime;
+  }
+
+  /** A run without a {@code runtime:} section. */
+  public LoadedRun(Path source, ExperimentConfig config, JsonNode raw, JsonNode effective,
+      Map<String, Object> gridValues, SummaryConfig summary) {
+    this(source, config, raw, effective, gridValues, summary, RuntimeConfig.DEFAULT);
   }
 
   /** A run without a {@code summary:} section (every default). */
   public LoadedRun(Path source, ExperimentConfig config, JsonNode raw, JsonNode effective,
       Map<String, Object> gridValues) {
-    this(source, config, raw, effective, gridValues, SummaryConfig.DEFAULT);
+    this(source, config, raw, effective, gridValues, SummaryConfig.DEFAULT, RuntimeConfig.DEFAULT);
   }
 }

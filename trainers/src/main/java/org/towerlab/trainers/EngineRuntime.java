@@ -50,8 +50,15 @@ public final class EngineRuntime {
     }
   }
 
-  /** Applies {@code runtime:}: the engine's intra-op threads. */
+  /**
+   * Applies {@code runtime:}: the engine's intra-op threads. Without {@code runtime.threads} a
+   * thread count given as the JVM property {@code ai.djl.pytorch.num_threads} (the test suites
+   * set 1) is kept; otherwise the default is the available cores.
+   */
   public static void apply(RuntimeConfig runtime) {
+    if (runtime.threads() == null && System.getProperty("ai.djl.pytorch.num_threads") != null) {
+      return;
+    }
     setThreads(runtime.effectiveThreads());
   }
 

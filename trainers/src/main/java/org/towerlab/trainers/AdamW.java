@@ -73,6 +73,7 @@ public final class AdamW implements AutoCloseable {
   private final Map<Integer, Sparse> sparse = new LinkedHashMap<>();
   private final NDManager stateManager;
   private NDManager rowManager;
+  private NDManager stateViews;
 
   /** Everything dense (the original optimizer). */
   public AdamW(Map<String, NDArray> params, NDManager stateManager, double lr, double weightDecay, double clipNorm) {
@@ -382,9 +383,15 @@ public final class AdamW implements AutoCloseable {
   /**
    * Moments in parameter order (every parameter's first moment, then every second moment), for
    * checkpoints. A row-wise AdaGrad table's first moment is a placeholder {@code [1]} and its
-   * second moment the row accumulators {@code [rows, 1]}.
+   * second moment the row accumulators {@code [rows, 1]}. The arrays are valid until the next call
+   * or {@link #close()}.
    */
   public NDList state() {
+    // views of the flat buffers live on their own manager, replaced at each call (no growth per checkpoint)
+    if (stateViews != null) {
+      stateViews.close();
+    }
+    stateViews = stateManager.newSubManager();
     NDList first = new NDList();
     NDList second = new NDList();
     for (int i = 0; i < params.size(); i++) {
@@ -393,8 +400,9 @@ public final class AdamW implements AutoCloseable {
         first.add(s.m);
         second.add(s.v);
       } else {
-        first.add(m.get(offsets[i] + ":" + (offsets[i] + sizes[i])).reshape(params.get(i).getShape()));
-        second.add(v.get(offsets[i] + ":" + (offsets[i] + sizes[i])).reshape(params.get(i).getShape()));
+        NDIndex range = new NDIndex(offsets[i] + ":" + (offsets[i] + sizes[i]));
+        first.add(m.get(stateViews, range).reshape(params.get(i).getShape()));
+        second.add(v.get(stateViews, range).reshape(params.get(i).getShape()));
       }
     }
     NDList out = new NDList();
@@ -429,6 +437,10 @@ public final class AdamW implements AutoCloseable {
     if (rowManager != null) {
       rowManager.close();
       rowManager = null;
+    }
+    if (stateViews != null) {
+      stateViews.close();
+      stateViews = null;
     }
   }
 }

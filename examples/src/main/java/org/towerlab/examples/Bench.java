@@ -77,7 +77,7 @@ import org.towerlab.tracking.provenance.Provenance;
 final class Bench {
   /** What to measure. */
   enum Part {
-    TRAIN, EVAL, SCORING, MEMORY, PYTORCH, VOCAB, TWO_JOBS, SCALE;
+    TRAIN, EVAL, SCORING, MEMORY, PYTORCH, CROSSOVER, VOCAB, TWO_JOBS, SCALE;
 
     String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -131,7 +131,7 @@ final class Bench {
       }
     }
     throw new UserException("Unknown benchmark '" + what + "' in --what. Known: [train, eval, scoring, memory,"
-        + " pytorch, vocab, two-jobs, scale, all].");
+        + " pytorch, crossover, vocab, two-jobs, scale, all].");
   }
 
   /** Runs the parts in order, then prints the Markdown table. */
@@ -147,6 +147,7 @@ final class Bench {
         case SCORING -> scoring();
         case MEMORY -> memory();
         case PYTORCH -> new PerfBench(this, out, quick, perfOptions).pytorch(rows);
+        case CROSSOVER -> new PerfBench(this, out, quick, perfOptions).crossover(rows);
         case VOCAB -> new PerfBench(this, out, quick, perfOptions).vocab(rows);
         case TWO_JOBS -> new PerfBench(this, out, quick, perfOptions).twoJobs(rows);
         case SCALE -> new PerfBench(this, out, quick, perfOptions).scale(rows);

@@ -173,6 +173,56 @@ final class PerfBench {
         : "{type: simulator, n-users: 20000, n-items: " + items + ", interactions-per-user: 20}";
   }
 
+  /**
+   * The dense-vs-sparse crossover behind {@code embedding-updates: auto}: process CPU milliseconds
+   * per step (lookup of 1,024 + 2,048 random ids, backward, optimizer) for one table of {@code R}
+   * rows x 32, dense AdamW vs lazy Adam. CPU time, not wall time, so that the load hardly matters.
+   */
+  void crossover(List<Row> rows) {
+    int[] sizes = quick ? new int[] {1_000, 10_000} : new int[] {1_000, 3_000, 10_000, 20_000, 50_000, 200_000};
+    int steps = quick ? 5 : 40;
+    StringBuilder result = new StringBuilder();
+    for (int r : sizes) {
+      double dense = optimizerStep(r, "dense", steps);
+      double lazy = optimizerStep(r, "lazy-adam", steps);
+      out.printf(Locale.ROOT, "table %,d x 32: dense %.2f ms, lazy %.2f ms CPU per step%n", r, dense, lazy);
+      result.append(String.format(Locale.ROOT, "%s%,d rows: dense %.2f / lazy %.2f ms", result.length() == 0 ? ""
+          : "; ", r, dense, lazy));
+    }
+    rows.add(new Row("embedding update crossover", "one table R x 32, lookups of 1,024 + 2,048 random ids per step,"
+        + " backward + optimizer; process CPU ms per step (" + steps + " steps); load average " + loadAverage(),
+        result.toString()));
+  }
+
+  private static double optimizerStep(int rowsCount, String mode, int steps) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(rowsCount);
+    try (NDManager m = NDManager.newBaseManager()) {
+      org.towerlab.api.nn.Params params = new org.towerlab.api.nn.Params(m, new java.util.SplittableRandom(1));
+      org.towerlab.api.nn.EmbeddingTable table = new org.towerlab.api.nn.EmbeddingTable(params, "emb", rowsCount, 32,
+          0.1);
+      try (org.towerlab.trainers.AdamW adam = new org.towerlab.trainers.AdamW(params.trainable(), m.newSubManager(),
+          0.001, 0, 0, org.towerlab.trainers.EmbeddingUpdates.parse(mode))) {
+        long cpu = 0;
+        for (int s = 0; s < steps + 3; s++) {
+          long[] a = rng.longs(1024, 0, rowsCount).toArray();
+          long[] b = rng.longs(2048, 0, rowsCount).toArray();
+          long t0 = Bench.EpochRecorder.processCpuNanos();
+          try (NDManager bm = m.newSubManager();
+              ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            ai.djl.ndarray.NDArray x = table.lookup(org.towerlab.api.nn.Tensors.create(bm, a)); // [1024, 32]
+            ai.djl.ndarray.NDArray y = table.lookup(org.towerlab.api.nn.Tensors.create(bm, b)); // [2048, 32]
+            gc.backward(x.square().sum().add(y.sum()));
+          }
+          adam.step();
+          if (s >= 3) {
+            cpu += Bench.EpochRecorder.processCpuNanos() - t0;
+          }
+        }
+        return cpu / 1e6 / steps;
+      }
+    }
+  }
+
   void vocab(List<Row> rows) {
     int small = quick ? 500 : 5_000;
     int large = quick ? 10_000 : 100_000;

@@ -10,9 +10,10 @@ import java.util.Locale;
  *   <li>{@code lazy-adam}: only the rows the step read, with Adam;
  *   <li>{@code rowwise-adagrad}: only the rows the step read, with row-wise AdaGrad;
  *   <li>{@code auto} (default): {@code lazy-adam} for tables of at least {@link #AUTO_ROWS} rows,
- *       {@code dense} below. Below that size a dense update costs less than the bookkeeping of a
- *       sparse one and keeps the exact dense-Adam numbers of small data sets (ML-100K); above it the
- *       dense update grows with the vocabulary (docs/performance.md has the measurement).
+ *       {@code dense} below. Measured ({@code towerlab bench --what crossover}): a lazy step costs
+ *       the same at any table size, a dense one grows with the rows and passes it between 3,000
+ *       and 10,000 rows; below that the dense update is as cheap and keeps the exact dense-Adam
+ *       numbers of small data sets (ML-100K, the 5,000-item simulator). docs/performance.md.
  * </ul>
  *
  * @param mode the configured mode
@@ -20,7 +21,7 @@ import java.util.Locale;
  */
 public record EmbeddingUpdates(Mode mode, long autoRows) {
   /** The table size from which {@code auto} updates row-sparsely (measured; docs/performance.md). */
-  public static final long AUTO_ROWS = 20_000;
+  public static final long AUTO_ROWS = 10_000;
 
   public static final EmbeddingUpdates DENSE = new EmbeddingUpdates(Mode.DENSE, AUTO_ROWS);
 

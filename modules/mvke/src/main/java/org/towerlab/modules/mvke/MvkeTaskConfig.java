@@ -31,4 +31,10 @@ public record MvkeTaskConfig(String name, List<Integer> kernels) {
       }
     }
   }
+
+  /** The YAML form ({@code towerlab components} shows defaults with it). */
+  @Override
+  public String toString() {
+    return "{name: " + name + ", kernels: " + kernels + "}";
+  }
 }

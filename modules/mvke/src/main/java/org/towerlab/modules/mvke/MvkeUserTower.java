@@ -1,10 +1,9 @@
 package org.towerlab.modules.mvke;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.InitContext;
 import org.towerlab.api.model.Tower;
 import org.towerlab.api.model.TowerOutput;
+import org.towerlab.api.nn.Dropout;
 import org.towerlab.api.nn.FieldEncoder;
 import org.towerlab.api.nn.Init;
 import org.towerlab.api.nn.Mlp;
@@ -54,7 +54,8 @@ public final class MvkeUserTower implements Tower {
   private NDArray bv; // [d]
   private NDArray gamma; // [d]
   private NDArray beta; // [d]
-  private final List<Mlp> experts = new ArrayList<>();
+  private Mlp sharedExpert; // the one tower of every kernel (shared-expert-tower), or null
+  private final List<NDArray[]> expertLayers = new ArrayList<>(); // per layer {W [K, in, out], b [K, 1, out]}
   private float[] primaryMean; // [K]: 1/|S| on the primary task's kernels
 
   /**
@@ -90,10 +91,17 @@ public final class MvkeUserTower implements Tower {
     widths.add(fields.fields().size() * d);
     widths.addAll(config.expertHidden());
     widths.add(d);
-    int towers = config.sharedExpertTower() ? 1 : config.kernels();
-    for (int k = 0; k < towers; k++) {
-      experts.add(new Mlp(ctx.params(), config.sharedExpertTower() ? "expert" : "expert." + k, widths,
-          config.dropout()));
+    if (config.sharedExpertTower()) {
+      sharedExpert = new Mlp(ctx.params(), "expert", widths, config.dropout());
+    } else {
+      // K towers of the same shape, stored stacked so that one batched matmul per layer runs them all
+      int k = config.kernels();
+      for (int l = 0; l + 1 < widths.size(); l++) {
+        expertLayers.add(new NDArray[] {
+            ctx.params().create("experts." + l + ".weight", new Shape(k, widths.get(l), widths.get(l + 1)),
+                Init.xavier()),
+            ctx.params().create("experts." + l + ".bias", new Shape(k, 1, widths.get(l + 1)), Init.zeros())});
+      }
     }
     primaryMean = new float[config.kernels()];
     List<Integer> primary = config.task(config.primary()).kernels();
@@ -139,20 +147,31 @@ public final class MvkeUserTower implements Tower {
     return new Bottom(alpha, c);
   }
 
-  /** The experts {@code [N, K, d]} from the bottom's output {@code C [N, K, F, d]}. */
+  /**
+   * The experts {@code [N, K, d]} from the bottom's output {@code C [N, K, F, d]}: expert k is an
+   * MLP (ReLU hidden layers, linear output) over {@code flatten C_k}, with its own weights, or one
+   * shared MLP with {@code shared-expert-tower}.
+   */
   public NDArray experts(NDArray c, Forward fwd) {
     Shape s = c.getShape();
     long n = s.get(0);
     long k = s.get(1);
     long flat = s.get(2) * s.get(3);
-    if (experts.size() == 1) {
-      return experts.get(0).forward(c.reshape(n * k, flat), fwd).reshape(n, k, config.dim()); // [N, K, d]
+    if (sharedExpert != null) {
+      return sharedExpert.forward(c.reshape(n * k, flat), fwd).reshape(n, k, config.dim()); // [N, K, d]
     }
-    NDList outs = new NDList();
-    for (int j = 0; j < k; j++) {
-      outs.add(experts.get(j).forward(c.get(":, " + j).reshape(n, flat), fwd)); // [N, d]
+    NDArray x = c.reshape(n, k, flat).transpose(1, 0, 2); // [K, N, F*d]
+    for (int l = 0; l < expertLayers.size(); l++) {
+      NDArray[] layer = expertLayers.get(l);
+      x = x.batchMatMul(layer[0]).add(layer[1]); // [K, N, out_l]: tower k's layer l on its own C_k
+      if (l + 1 < expertLayers.size()) {
+        x = Activation.relu(x);
+        if (fwd.training() && config.dropout() > 0) {
+          x = Dropout.apply(x, config.dropout(), fwd);
+        }
+      }
     }
-    return NDArrays.stack(outs, 1); // [N, K, d]
+    return x.transpose(1, 0, 2); // [N, K, d]
   }
 
   private NDArray layerNorm(NDArray x) {

@@ -122,12 +122,20 @@ class MvkeModelTest {
             assertThatArray(row).as("task %s: gradient of kernel %d", task, k).isNotAllZero();
           }
         }
+        assertThat(g.gradients().keySet()).filteredOn(n -> n.startsWith("model.query-tower.experts.")).hasSize(4);
         g.gradients().forEach((name, grad) -> {
-          if (name.startsWith("model.query-tower.expert." + outside + ".")
-              || name.startsWith("model.item-tower.tag." + c[2] + ".")) {
-            assertThatArray(grad).as("task %s: gradient of %s", task, name).isAllZero();
+          if (name.startsWith("model.query-tower.experts.")) {
+            // stacked expert weights [K, in, out] / [K, 1, out]: slice k is expert k's
+            int per = grad.length / 3;
+            assertThatArray(java.util.Arrays.copyOfRange(grad, outside * per, (outside + 1) * per))
+                .as("task %s: gradient of %s, expert %d", task, name, outside).isAllZero();
+            assertThatArray(java.util.Arrays.copyOfRange(grad, per, 2 * per))
+                .as("task %s: gradient of %s, expert 1 (shared)", task, name).isNotAllZero();
           }
-          if (name.startsWith("model.query-tower.expert.1.") || name.startsWith("model.item-tower.tag." + task + ".")) {
+          if (name.startsWith("model.item-tower.tag." + c[2] + ".")) {
+            assertThatArray(grad).as("task %s: gradient of %s (the other task's tag tower)", task, name).isAllZero();
+          }
+          if (name.startsWith("model.item-tower.tag." + task + ".")) {
             assertThatArray(grad).as("task %s: gradient of %s", task, name).isNotAllZero();
           }
         });

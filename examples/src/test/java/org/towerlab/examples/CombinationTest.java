@@ -51,10 +51,25 @@ class CombinationTest {
         "{type: two-tower, query-tower: {type: hit}, item-tower: {type: hit}, interaction: {type: max-sim}}",
         "{type: two-tower, query-tower: {type: hit}, item-tower: {type: hit}, interaction: {type: cosine}}",
         "{type: two-tower, query-tower: {type: dat}, item-tower: {type: dat}, interaction: {type: dot}}",
-        "{type: two-tower, query-tower: {type: mlp}, item-tower: {type: mlp}, interaction: {type: max-sim}}"}) {
+        "{type: two-tower, query-tower: {type: mlp}, item-tower: {type: mlp}, interaction: {type: max-sim}}",
+        "{type: two-tower, query-tower: {type: poly}, item-tower: {type: mlp}, interaction: {type: poly}}",
+        "{type: two-tower, query-tower: {type: mlp}, item-tower: {type: mlp}, interaction: {type: poly}}",
+        "{type: mvke}"}) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       assertThat(validate(config(model), err)).as(model + ": " + err).isZero();
     }
+  }
+
+  @Test
+  void validate_mvkeLossWithoutTheMvkeModel_refusedWithReason() throws IOException {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String yaml = config("{type: two-tower}").replace("loss: {type: sampled-softmax}", "loss: {type: mvke-bce}");
+    assertThat(validate(yaml, err)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid combination").contains("model: {type: mvke}")
+        .doesNotContain("\tat ");
+    ByteArrayOutputStream ok = new ByteArrayOutputStream();
+    assertThat(validate(config("{type: mvke}").replace("loss: {type: sampled-softmax}", "loss: {type: mvke-bce}"), ok))
+        .as(ok.toString(StandardCharsets.UTF_8)).isZero();
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.towerlab.api.testkit.NDArrayAssert.assertThatArray;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

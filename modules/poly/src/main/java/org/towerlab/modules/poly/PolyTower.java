@@ -18,7 +18,6 @@ import org.towerlab.api.model.InitContext;
 import org.towerlab.api.model.Tower;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.EmbeddingTable;
-import org.towerlab.api.nn.Init;
 import org.towerlab.api.nn.Linear;
 import org.towerlab.api.nn.Mlp;
 import org.towerlab.api.nn.Tensors;

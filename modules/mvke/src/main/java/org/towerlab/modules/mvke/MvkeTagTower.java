@@ -59,7 +59,8 @@ public final class MvkeTagTower implements Tower {
 
   @Override
   public void initialize(InitContext ctx) {
-    kernels.initialize(ctx.params().scope("kernels")); // no-op when the model created them
+    kernels.ensureInitialized(ctx.params().scope("kernels")); // no-op when the model created them
+    towers.clear();
     int d = config.dim();
     Fields.check(ctx, config.itemFields(), path + ".item-fields");
     fields = new FieldEncoder(ctx, config.itemFields(), d, config.initStd(), path);

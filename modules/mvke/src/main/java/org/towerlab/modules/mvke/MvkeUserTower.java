@@ -74,7 +74,9 @@ public final class MvkeUserTower implements Tower {
 
   @Override
   public void initialize(InitContext ctx) {
-    kernels.initialize(ctx.params().scope("kernels")); // no-op when the model created them
+    kernels.ensureInitialized(ctx.params().scope("kernels")); // no-op when the model created them
+    sharedExpert = null;
+    expertLayers.clear();
     int d = config.dim();
     Fields.check(ctx, config.queryFields(), path + ".query-fields");
     fields = new FieldEncoder(ctx, config.queryFields(), d, config.initStd(), path);

@@ -25,10 +25,15 @@ public final class VirtualKernels {
     this.std = std;
   }
 
-  /** Creates {@code vk} in {@code params} unless it exists. */
+  /** Creates {@code vk} in {@code params} (the model does, before its towers). */
   public void initialize(Params params) {
+    vk = params.create("vk", new Shape(count, dim), Init.normal(std));
+  }
+
+  /** Creates {@code vk} in {@code params} unless the model already did (a tower initialized alone). */
+  public void ensureInitialized(Params params) {
     if (vk == null) {
-      vk = params.create("vk", new Shape(count, dim), Init.normal(std));
+      initialize(params);
     }
   }
 

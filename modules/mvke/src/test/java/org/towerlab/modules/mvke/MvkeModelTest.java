@@ -88,6 +88,31 @@ class MvkeModelTest {
     }
   }
 
+  /** A second initialize (a new run's parameters) replaces the kernels and every tower weight. */
+  @Test
+  void initialize_twice_theSecondParametersAreTheOnesUsed() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      MvkeModel model = new MvkeModel(Fixtures.config(false, 0.3), "$.model");
+      TestParams first = new TestParams(m, 1);
+      model.initialize(first.model(SPLIT));
+      TestParams second = new TestParams(m, 2);
+      model.initialize(second.model(SPLIT));
+      assertThat(second.all().keySet()).isEqualTo(first.all().keySet());
+      Rows rows = Rows.first(8);
+      Gradients.Result g;
+      try (NDManager bm = m.newSubManager()) {
+        g = Gradients.of(second.all(), () -> {
+          Forward fwd = Forwards.training(bm, 1);
+          TowerOutput qo = model.queryTower().encode(Batches.of(SPLIT).build(Side.QUERY, rows.queries(), bm), fwd);
+          TowerOutput io = model.itemTower().encode(Batches.of(SPLIT).build(Side.ITEM, rows.items(), bm), fwd);
+          return ((MvkeInteraction) model.interaction()).scorePaired("b", qo, io, 1, fwd).sum();
+        });
+      }
+      assertThatArray(g.of("model.kernels.vk")).isNotAllZero();
+      assertThatArray(g.of("model.query-tower.experts.0.weight")).isNotAllZero();
+    }
+  }
+
   /**
    * One task's loss alone: the kernels outside its subset, their experts' towers and the other
    * task's tag tower get exactly zero gradient; the subset's kernels do get gradient.

@@ -86,6 +86,10 @@ public final class PolyTower implements Tower {
 
   @Override
   public void initialize(InitContext ctx) {
+    used.clear();
+    encoders.clear();
+    positions.clear();
+    tokenMlp = null;
     int e = config.embeddingDim();
     double std = config.initStd();
     List<FieldSpec> side = ctx.dataset().schema().side(ctx.side());

@@ -35,8 +35,10 @@ import org.towerlab.api.random.Seeds;
  * {@code click = 0} are shown-but-not-clicked negatives. Timestamps (seconds) increase per user
  * and the log is sorted by time.
  *
- * <p>Query fields: {@code id}, {@code segment}. Item fields: {@code id}, {@code category},
- * {@code content} (dense). Item category = {@code category}. Fully determined by the seed.
+ * <p>Query fields: {@code id}, {@code segment}, and {@code history} (SEQUENCE, the trainer fills it
+ * from training positives) when {@code history-length > 0}. Item fields: {@code id},
+ * {@code category}, {@code content} (dense). Item category = {@code category}. Fully determined by
+ * the seed.
  */
 public final class Simulator implements DataSource {
   private static final long HORIZON = 30L * 24 * 3600;
@@ -190,12 +192,16 @@ public final class Simulator implements DataSource {
     Arrays.fill(exposed, true);
     InteractionLog log = new InteractionLog(qs, is, ts, labels, exposed, pos, prop).select(perm);
 
-    Schema schema = new Schema(List.of(
+    List<FieldSpec> fields = new java.util.ArrayList<>(List.of(
         FieldSpec.categorical("id", Side.QUERY, nu),
         FieldSpec.categorical("segment", Side.QUERY, ng),
         FieldSpec.categorical("id", Side.ITEM, ni),
         FieldSpec.categorical("category", Side.ITEM, nk),
         FieldSpec.dense("content", Side.ITEM, dim)));
+    if (config.historyLength() > 0) {
+      fields.add(FieldSpec.sequence("history", Side.QUERY, ni, config.historyLength()));
+    }
+    Schema schema = new Schema(fields);
     FeatureTable q = FeatureTable.builder(Side.QUERY, nu).categorical("segment", segment).build();
     FeatureTable it = FeatureTable.builder(Side.ITEM, ni).categorical("category", category)
         .dense("content", content, dim).build();

@@ -20,12 +20,16 @@ import org.towerlab.api.config.ComponentConfig;
  * @param relevanceScale scale {@code s} in {@code relevance = sigmoid(s <u, v> + b)}; default 4.0
  * @param relevanceBias offset {@code b}; default -1.0
  * @param slateSize impressions per slate (positions {@code 0 .. slateSize-1}); default 5
+ * @param historyLength when positive, declare a query-side sequence field {@code history} of this
+ *     length (filled per example by the trainer from training positives before the example); default
+ *     0 = no history field
  * @param seed the generator's seed; default: the run's stream {@code data.simulator}
  * @param protocol the split protocol; default {@code per-user-ratio} (on clicks)
  */
 public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
     Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
-    Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, ComponentConfig.Protocol protocol)
+    Double relevanceScale, Double relevanceBias, Integer slateSize, Integer historyLength, Long seed,
+    ComponentConfig.Protocol protocol)
     implements ComponentConfig.Data {
 
   public SimulatorConfig {
@@ -47,13 +51,17 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
     relevanceScale = finite("relevance-scale", relevanceScale, 4.0);
     relevanceBias = finite("relevance-bias", relevanceBias, -1.0);
     slateSize = positive("slate-size", slateSize, 5);
+    historyLength = historyLength == null ? 0 : historyLength;
+    if (historyLength < 0) {
+      throw new IllegalArgumentException("history-length must be >= 0, got " + historyLength);
+    }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
   }
 
   /** Defaults with the given sizes and seed. */
   public static SimulatorConfig of(int nUsers, int nItems, double interactionsPerUser, long seed) {
     return new SimulatorConfig(nUsers, nItems, null, null, null, null, interactionsPerUser, null, null, null, null,
-        null, seed, null);
+        null, null, seed, null);
   }
 
   private static Integer positive(String key, Integer v, int dflt) {

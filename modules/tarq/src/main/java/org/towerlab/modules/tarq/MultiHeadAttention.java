@@ -106,13 +106,15 @@ final class MultiHeadAttention {
     long n = keys.rows();
     long t = keys.mask().getShape().get(1);
     long q = qp.getShape().get(2);
-    NDArray scale = Tensors.scalar(fwd.manager(), (float) (1.0 / Math.sqrt((double) dim / heads)));
-    NDArray scores = qp.matMul(keys.keys().transpose(0, 1, 3, 2)).mul(scale); // [N, H, Q, T]
-    NDArray m = keys.mask().toType(DataType.FLOAT32, false).reshape(n, 1, 1, t); // [N, 1, 1, T], no gradient
-    NDArray bias = m.sub(1f).mul(1e9f); // 0 for real positions, -1e9 for padding
-    NDArray weights = scores.add(bias).softmax(-1).mul(m); // [N, H, Q, T], all 0 for an empty sequence
+    // the scale goes on the (smaller) queries: Q K^T / sqrt(d/H) = (Q / sqrt(d/H)) K^T
+    NDArray scaled = qp.mul(Tensors.scalar(fwd.manager(), (float) (1.0 / Math.sqrt((double) dim / heads))));
+    NDArray m = keys.mask().toType(DataType.FLOAT32, false); // [N, T], no gradient
+    NDArray bias = m.sub(1f).mul(1e9f).reshape(n, 1, 1, t); // 0 for real positions, -1e9 for padding
+    NDArray weights = scaled.matMul(keys.keys().transpose(0, 1, 3, 2)).add(bias).softmax(-1); // [N, H, Q, T]
     NDArray ctx = weights.matMul(keys.values()); // [N, H, Q, d/H]
-    NDArray merged = ctx.transpose(0, 2, 1, 3).reshape(n, q, dim); // [N, Q, d]
+    // a row without any real position attends to nothing (its softmax is uniform over padding)
+    NDArray any = m.sum(new int[] {1}).gt(0).toType(DataType.FLOAT32, false).reshape(n, 1, 1, 1); // [N, 1, 1, 1]
+    NDArray merged = ctx.mul(any).transpose(0, 2, 1, 3).reshape(n, q, dim); // [N, Q, d]
     return output.forward(merged); // [N, Q, out]
   }
 

@@ -27,20 +27,19 @@ final class PersonalizedCodebook {
       NDManager manager) {
     long b = xbar.getShape().get(0);
     long d = xbar.getShape().get(2);
+    int n = lastLevel - firstLevel;
     NDArray flat = xbar.reshape(b * levels * size, d); // [B*L*K, d]
-    NDArray out = null;
-    for (int l = firstLevel; l < lastLevel; l++) {
-      long[] idx = new long[Math.toIntExact(b * c)];
-      for (int i = 0; i < b; i++) {
-        for (int j = 0; j < c; j++) {
+    long[] idx = new long[Math.toIntExact(b * c * n)];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < c; j++) {
+        for (int l = firstLevel; l < lastLevel; l++) {
           long code = codes[(i * c + j) * levels + l];
-          idx[i * c + j] = (long) i * levels * size + (long) l * size + code;
+          idx[(i * c + j) * n + (l - firstLevel)] = (long) i * levels * size + (long) l * size + code;
         }
       }
-      NDArray e = ResidualQuantizer.rows(flat, Tensors.create(manager, idx, new Shape(b, c))); // [B, C, d]
-      out = out == null ? e : out.add(e);
     }
-    return out;
+    NDArray e = ResidualQuantizer.rows(flat, Tensors.create(manager, idx, new Shape(b, c, n))); // [B, C, n, d]
+    return n == 1 ? e.reshape(b, c, d) : e.sum(new int[] {2}); // [B, C, d]
   }
 
   /**

@@ -29,9 +29,12 @@ import org.towerlab.api.nn.Tensors;
  * </pre>
  *
  * <p>Losses (added by the item tower while training): the commitment loss
- * {@code beta * R_l mean((q - sg(q_hat^(l)))^2)} over every partial sum, with {@code R} the mean or
+ * {@code beta * R_l mean ||q - sg(q_hat^(l))||^2} over every partial sum, with {@code R} the mean or
  * the sum over levels (RQ-VAE's code averages, its paper sums); for gradient codebooks the codebook
- * term {@code R_l mean((sg(r_(l-1)) - C_l[z_l])^2)} (VQ-VAE's). Means are over rows and dimensions.
+ * term {@code R_l mean ||sg(r_(l-1)) - C_l[z_l]||^2} (VQ-VAE's). Squared norms are summed over the
+ * d dimensions and averaged over rows, so that they weigh as much per row as a ranking loss that
+ * is averaged over rows (RQ-VAE's code averages over dimensions too, next to a reconstruction loss
+ * that does the same).
  *
  * <p>Codebooks are weights ({@code codebook-update: gradient}) or buffers updated by exponential
  * moving averages ({@code ema}), each level fed the residuals it quantized:
@@ -215,7 +218,7 @@ final class ResidualQuantizer {
     if (commitmentWeight > 0) {
       NDArray total = null;
       for (NDArray p : z.partials()) {
-        NDArray t = q.sub(p.stopGradient()).square().mean(); // [], gradient to q only
+        NDArray t = q.sub(p.stopGradient()).square().sum(new int[] {1}).mean(); // [], gradient to q only
         total = total == null ? t : total.add(t);
       }
       fwd.addAuxLoss("tarq-commitment", total.mul(Tensors.scalar(m, commitmentWeight * levelScale)));
@@ -223,7 +226,7 @@ final class ResidualQuantizer {
     if (!ema && codebookWeight > 0) {
       NDArray total = null;
       for (int l = 0; l < levels; l++) {
-        NDArray t = z.inputs().get(l).sub(z.chosen().get(l)).square().mean(); // [], gradient to C_l only
+        NDArray t = z.inputs().get(l).sub(z.chosen().get(l)).square().sum(new int[] {1}).mean(); // [], to C_l only
         total = total == null ? t : total.add(t);
       }
       fwd.addAuxLoss("tarq-codebook", total.mul(Tensors.scalar(m, codebookWeight * levelScale)));

@@ -43,16 +43,17 @@ final class TarqInteraction implements Interaction {
     long b = xbar.getShape().get(0);
     long m = qhat.getShape().get(0);
     long d = qhat.getShape().get(1);
-    long rows = Math.max(1, chunk / Math.max(1, m * d));
+    long rows = Math.max(1, chunk / Math.max(1, m * d * levels));
     NDList parts = new NDList();
     for (long from = 0; from < b; from += rows) {
       long to = Math.min(b, from + rows);
       String r = from + ":" + to;
       NDArray h = PersonalizedCodebook.gatherShared(xbar.get(r), codes, levels, size, fwd.manager()); // [r, M, d]
+      NDArray s = h.mul(qhat.expandDims(0)).sum(new int[] {2}); // [r, M]
       if (backbone) {
-        h = h.add(queries.embedding().get(r).expandDims(1)); // [r, M, d]
+        s = s.add(queries.embedding().get(r).matMul(qhat.transpose())); // [r, M], <v_u, q_hat>
       }
-      parts.add(h.mul(qhat.expandDims(0)).sum(new int[] {2})); // [r, M]
+      parts.add(s);
     }
     return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // [B, M]
   }

@@ -144,13 +144,13 @@ class ResidualQuantizerTest {
       NDArray g = params.all().get("quantizer.level-" + l + ".codebook").getGradient();
       assertThat(g.abs().sum().getFloat()).as("codebook %d", l).isZero();
     }
-    // beta * mean_l mean_(i,j) (q - qhat^(l))^2  ->  d/dq = beta / L * sum_l 2 (q - qhat^(l)) / (N D)
+    // beta * mean_l mean_i sum_j (q - qhat^(l))^2  ->  d/dq = beta / L * sum_l 2 (q - qhat^(l)) / N
     float[] x = q.toFloatArray();
     float[] p1 = z.partials().get(0).toFloatArray();
     float[] p2 = z.partials().get(1).toFloatArray();
     float[] g = q.getGradient().toFloatArray();
     for (int i = 0; i < x.length; i++) {
-      float expected = 0.25f / 2 * (2 * (x[i] - p1[i]) + 2 * (x[i] - p2[i])) / (N * D);
+      float expected = 0.25f / 2 * (2 * (x[i] - p1[i]) + 2 * (x[i] - p2[i])) / N;
       assertThat(g[i]).isCloseTo(expected, within(1e-6f));
     }
   }

@@ -13,25 +13,29 @@ import org.towerlab.api.model.TowerOutput;
  *
  * <pre>
  *   h_tilde(u, i) = sum_l X_bar_l(u)[z_l(i)]                 [d]   L gathers
- *   s(u, i)       = &lt;h_tilde(u, i) + v_u, q_hat(i)&gt;           scalar (v_u only with the backbone)
+ *   s(u, i)       = &lt;h_tilde(u, i), q_hat(i)&gt; + &lt;v_u, x(i)&gt;     scalar (second term with the backbone)
  * </pre>
  *
- * with {@code q_hat(i) = sum_l C_l[z_l(i)]}, the item's quantized query. The score depends on the
- * item only through its codes (two items with the same codes score the same for every user), the
- * readout mirrors the teacher's {@code <h_tar + v_T, q>} ({@link TargetAttention}), and the item
- * side (codes, q_hat) is computed once per item: serving stays two-tower, with the personalized
- * codebook computed once per request.
+ * with {@code q_hat(i) = sum_l C_l[z_l(i)]} the item's quantized query and {@code x(i)} the
+ * backbone's item vector: the exact query q ({@code backbone-item: exact}) or q_hat
+ * ({@code quantized}). The attention term depends on the item only through its codes (two items
+ * with the same codes get the same term for every user); with a quantized backbone, or none, so
+ * does the whole score. The readout mirrors the teacher's {@code <h_tar + v_T, q>}
+ * ({@link TargetAttention}), and the item side (codes, q_hat, q) is computed once per item: serving
+ * stays two-tower, with the personalized codebook computed once per request.
  */
 final class TarqInteraction implements Interaction {
   private final int levels;
   private final int size;
   private final boolean backbone;
+  private final boolean exact;
   private final long chunk;
 
   TarqInteraction(TarqModelConfig config) {
     this.levels = config.levels();
     this.size = config.codebookSize();
     this.backbone = config.backbone();
+    this.exact = config.backboneItem().equals("exact");
     this.chunk = config.chunk();
   }
 
@@ -51,7 +55,7 @@ final class TarqInteraction implements Interaction {
       NDArray h = PersonalizedCodebook.gatherShared(xbar.get(r), codes, levels, size, fwd.manager()); // [r, M, d]
       NDArray s = h.mul(qhat.expandDims(0)).sum(new int[] {2}); // [r, M]
       if (backbone) {
-        s = s.add(queries.embedding().get(r).matMul(qhat.transpose())); // [r, M], <v_u, q_hat>
+        s = s.add(queries.embedding().get(r).matMul(backboneItems(items).transpose())); // [r, M], <v_u, x>
       }
       parts.add(s);
     }
@@ -66,10 +70,17 @@ final class TarqInteraction implements Interaction {
     NDArray qhat = items.embedding().reshape(b, k, d); // [B, K, d]
     NDArray h = PersonalizedCodebook.gather(xbar, items.codes().toLongArray(), k, levels, size, 0, levels,
         fwd.manager()); // [B, K, d]
+    NDArray s = h.mul(qhat).sum(new int[] {2}); // [B, K]
     if (backbone) {
-      h = h.add(queries.embedding().expandDims(1));
+      NDArray x = backboneItems(items).reshape(b, k, d); // [B, K, d]
+      s = s.add(x.mul(queries.embedding().expandDims(1)).sum(new int[] {2})); // [B, K], <v_u, x>
     }
-    return h.mul(qhat).sum(new int[] {2}); // [B, K]
+    return s;
+  }
+
+  /** The backbone's item vectors {@code [M, d]}: the exact query q or the quantized q_hat. */
+  private NDArray backboneItems(TowerOutput items) {
+    return exact ? items.extras().get(TarqItemTower.QUERY) : items.embedding();
   }
 
   @Override
@@ -78,12 +89,13 @@ final class TarqInteraction implements Interaction {
   }
 
   /**
-   * Per candidate: summing L gathered vectors ({@code (L-1) d}), adding v_u ({@code d}, backbone)
-   * and the dot product ({@code 2 d}). The personalized codebook (L*K attention queries) is a
-   * per-request cost, outside this count; the measured time per 1,000 candidates includes it.
+   * Per candidate: summing L gathered vectors ({@code (L-1) d}), the attention term's dot product
+   * ({@code 2 d}) and the backbone's ({@code 2 d}). The personalized codebook (L*K attention
+   * queries) is a per-request cost, outside this count; the measured time per 1,000 candidates
+   * includes it.
    */
   @Override
   public long flopsPerPair(long dim) {
-    return (levels - 1) * dim + (backbone ? dim : 0) + 2 * dim;
+    return (levels - 1) * dim + 2 * dim + (backbone ? 2 * dim : 0);
   }
 }

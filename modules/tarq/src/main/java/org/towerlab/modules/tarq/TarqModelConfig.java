@@ -52,13 +52,17 @@ import org.towerlab.api.config.ComponentConfig;
  * @param distillCandidates how many of a step's sampled candidates (besides the row's pair) the
  *     teacher and the distillation see per row, drawn at random each step; 0 = the pair only;
  *     default 32
+ * @param backboneItem the item vector of the student's backbone term {@code <v_u, .>}: {@code exact}
+ *     (the item query q, cached per item like the codes: the two-tower backbone beside the
+ *     quantized attention term) or {@code quantized} (q_hat: the whole score then depends on the item
+ *     only through its codes); default exact
  */
 public record TarqModelConfig(String sequenceField, List<String> userFields, List<String> itemFields, Integer dim,
     Integer embeddingDim, List<Integer> hidden, Integer heads, Boolean selfAttention, Boolean backbone, Double initStd,
     Integer chunk, Integer levels, Integer codebookSize, String codebookUpdate, Double emaDecay, Double emaEpsilon,
     Double commitmentWeight, String commitmentReduction, Double codebookWeight, Double restartThreshold,
     Double codebookInitStd, Double teacherWeight, String teacherLoss, String teacherLabel, Double recWeight,
-    Double alignWeight, Double alignTemperature, Double alignEpsilon, Integer distillCandidates)
+    Double alignWeight, Double alignTemperature, Double alignEpsilon, Integer distillCandidates, String backboneItem)
     implements ComponentConfig.Model {
 
   public TarqModelConfig {
@@ -148,6 +152,10 @@ public record TarqModelConfig(String sequenceField, List<String> userFields, Lis
     distillCandidates = distillCandidates == null ? 32 : distillCandidates;
     if (distillCandidates < 0) {
       throw new IllegalArgumentException("distill-candidates must be >= 0, got " + distillCandidates);
+    }
+    backboneItem = backboneItem == null ? "exact" : backboneItem.toLowerCase(Locale.ROOT);
+    if (!backboneItem.equals("exact") && !backboneItem.equals("quantized")) {
+      throw new IllegalArgumentException("backbone-item must be exact or quantized, got '" + backboneItem + "'");
     }
   }
 

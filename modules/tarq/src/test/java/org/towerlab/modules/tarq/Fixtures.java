@@ -111,8 +111,14 @@ final class Fixtures {
   /** A TARQ config with small widths; the other keys at their defaults unless given. */
   static TarqModelConfig config(int levels, int size, String update, Double teacherWeight, Double recWeight,
       Double alignWeight, Boolean backbone) {
+    return config(levels, size, update, teacherWeight, recWeight, alignWeight, backbone, null);
+  }
+
+  static TarqModelConfig config(int levels, int size, String update, Double teacherWeight, Double recWeight,
+      Double alignWeight, Boolean backbone, String backboneItem) {
     return new TarqModelConfig(null, null, null, 8, 4, List.of(8), 2, true, backbone, null, null, levels, size, update,
-        null, null, null, null, null, null, null, teacherWeight, null, null, recWeight, alignWeight, null, null, 4);
+        null, null, null, null, null, null, null, teacherWeight, null, null, recWeight, alignWeight, null, null, 4,
+        backboneItem);
   }
 
   /** A built and initialized TARQ model with its parameters. */

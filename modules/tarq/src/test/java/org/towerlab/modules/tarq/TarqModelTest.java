@@ -67,27 +67,30 @@ class TarqModelTest {
   }
 
   @Test
-  void scoreAll_isTheSumOverLevelsOfTheUsersVectorsAtTheItemsCodes() {
-    TarqModel model = Fixtures.tarq(config(true), manager, 2).model();
-    Forward fwd = Forward.inference(manager);
-    TowerOutput u = users(model, Fixtures.range(4), fwd);
-    TowerOutput it = items(model, Fixtures.range(Fixtures.ITEMS), fwd);
-    float[] scores = model.interaction().scoreAll(u, it, fwd).toFloatArray();
-    float[] xbar = u.heads().toFloatArray();
-    float[] v = u.embedding().toFloatArray();
-    long[] codes = it.codes().toLongArray();
-    float[] qhat = it.embedding().toFloatArray();
-    for (int b = 0; b < 4; b++) {
-      for (int m = 0; m < Fixtures.ITEMS; m++) {
-        double s = 0;
-        for (int j = 0; j < D; j++) {
-          double h = v[b * D + j];
-          for (int l = 0; l < L; l++) {
-            h += xbar[(b * L * K + l * K + (int) codes[m * L + l]) * D + j];
+  void scoreAll_isTheSumOverLevelsOfTheUsersVectorsAtTheItemsCodesPlusTheBackbone() {
+    for (String item : new String[] {"exact", "quantized"}) {
+      TarqModel model = Fixtures.tarq(Fixtures.config(L, K, null, null, null, null, true, item), manager, 2).model();
+      Forward fwd = Forward.inference(manager);
+      TowerOutput u = users(model, Fixtures.range(4), fwd);
+      TowerOutput it = items(model, Fixtures.range(Fixtures.ITEMS), fwd);
+      float[] scores = model.interaction().scoreAll(u, it, fwd).toFloatArray();
+      float[] xbar = u.heads().toFloatArray();
+      float[] v = u.embedding().toFloatArray();
+      long[] codes = it.codes().toLongArray();
+      float[] qhat = it.embedding().toFloatArray();
+      float[] x = item.equals("exact") ? it.extras().get(TarqItemTower.QUERY).toFloatArray() : qhat;
+      for (int b = 0; b < 4; b++) {
+        for (int m = 0; m < Fixtures.ITEMS; m++) {
+          double s = 0;
+          for (int j = 0; j < D; j++) {
+            double h = 0;
+            for (int l = 0; l < L; l++) {
+              h += xbar[(b * L * K + l * K + (int) codes[m * L + l]) * D + j];
+            }
+            s += h * qhat[m * D + j] + v[b * D + j] * x[m * D + j];
           }
-          s += h * qhat[m * D + j];
+          assertThat(scores[b * Fixtures.ITEMS + m]).as(item).isCloseTo((float) s, within(1e-4f));
         }
-        assertThat(scores[b * Fixtures.ITEMS + m]).isCloseTo((float) s, within(1e-4f));
       }
     }
   }
@@ -129,28 +132,34 @@ class TarqModelTest {
 
   @Test
   void score_itemsWithEqualCodes_scoreEquallyForEveryUser() {
-    // one level of two codes for ten items: codes repeat, while the items' unquantized queries differ
-    TarqModel model = Fixtures.tarq(Fixtures.config(1, 2, null, null, null, null, true), manager, 5).model();
-    Forward fwd = Forward.inference(manager);
-    TowerOutput u = users(model, Fixtures.range(Fixtures.USERS), fwd);
-    TowerOutput it = items(model, Fixtures.range(Fixtures.ITEMS), fwd);
-    float[] s = model.interaction().scoreAll(u, it, fwd).toFloatArray();
-    long[] codes = it.codes().toLongArray();
-    float[] q = it.extras().get(TarqItemTower.QUERY).toFloatArray();
-    int pairs = 0;
-    for (int a = 0; a < Fixtures.ITEMS; a++) {
-      for (int c = a + 1; c < Fixtures.ITEMS; c++) {
-        if (codes[a] != codes[c]) {
-          continue;
-        }
-        pairs++;
-        assertThat(Arrays.copyOfRange(q, a * D, a * D + D)).isNotEqualTo(Arrays.copyOfRange(q, c * D, c * D + D));
-        for (int b = 0; b < Fixtures.USERS; b++) {
-          assertThat(s[b * Fixtures.ITEMS + a]).isEqualTo(s[b * Fixtures.ITEMS + c]);
+    // one level of two codes for ten items: codes repeat, while the items' unquantized queries differ.
+    // With the quantized backbone the whole score depends on the codes only; with the exact backbone
+    // the attention term does (the score minus <v_u, q>)
+    for (String item : new String[] {"quantized", "exact"}) {
+      TarqModel model = Fixtures.tarq(Fixtures.config(1, 2, null, null, null, null, true, item), manager, 5).model();
+      Forward fwd = Forward.inference(manager);
+      TowerOutput u = users(model, Fixtures.range(Fixtures.USERS), fwd);
+      TowerOutput it = items(model, Fixtures.range(Fixtures.ITEMS), fwd);
+      NDArray all = model.interaction().scoreAll(u, it, fwd); // [U, I]
+      NDArray q = it.extras().get(TarqItemTower.QUERY); // [I, d]
+      float[] s = (item.equals("exact") ? all.sub(u.embedding().matMul(q.transpose())) : all).toFloatArray();
+      long[] codes = it.codes().toLongArray();
+      float[] qs = q.toFloatArray();
+      int pairs = 0;
+      for (int a = 0; a < Fixtures.ITEMS; a++) {
+        for (int c = a + 1; c < Fixtures.ITEMS; c++) {
+          if (codes[a] != codes[c]) {
+            continue;
+          }
+          pairs++;
+          assertThat(Arrays.copyOfRange(qs, a * D, a * D + D)).isNotEqualTo(Arrays.copyOfRange(qs, c * D, c * D + D));
+          for (int b = 0; b < Fixtures.USERS; b++) {
+            assertThat(s[b * Fixtures.ITEMS + a]).as(item).isCloseTo(s[b * Fixtures.ITEMS + c], within(1e-5f));
+          }
         }
       }
+      assertThat(pairs).isPositive();
     }
-    assertThat(pairs).isPositive();
   }
 
   @Test
@@ -284,7 +293,7 @@ class TarqModelTest {
   @Test
   void flopsPerPair_isLinearInLevelsAndWidth() {
     TarqModel model = Fixtures.tarq(config(true), manager, 13).model();
-    // (L - 1) d gathered-vector adds + d for v_u + 2 d for the dot product
-    assertThat(model.interaction().flopsPerPair(D)).isEqualTo((L - 1) * D + D + 2L * D);
+    // (L - 1) d gathered-vector adds + 2 d for the attention term's dot + 2 d for the backbone's
+    assertThat(model.interaction().flopsPerPair(D)).isEqualTo((L - 1) * D + 2L * D + 2L * D);
   }
 }

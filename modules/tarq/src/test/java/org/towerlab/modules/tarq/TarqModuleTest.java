@@ -47,7 +47,7 @@ class TarqModuleTest {
   @Test
   void config_defaults() {
     TarqModelConfig c = new TarqModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     assertThat(c.sequenceField()).isEqualTo("history");
     assertThat(c.levels()).isEqualTo(3);
     assertThat(c.codebookSize()).isEqualTo(64);
@@ -63,6 +63,7 @@ class TarqModuleTest {
     assertThat(c.recWeight()).isEqualTo(1.0);
     assertThat(c.alignWeight()).isEqualTo(1.0);
     assertThat(c.alignEpsilon()).isEqualTo(1e-8);
+    assertThat(c.backboneItem()).isEqualTo("exact");
   }
 
   @Test
@@ -77,6 +78,8 @@ class TarqModuleTest {
         ComponentConfig.Model.class)).hasMessageContaining("got 4");
     assertThatThrownBy(() -> registry.mapper().readValue("{type: tarq, ema-decay: 1.5}",
         ComponentConfig.Model.class)).hasMessageContaining("1.5");
+    assertThatThrownBy(() -> registry.mapper().readValue("{type: tarq, backbone-item: approximate}",
+        ComponentConfig.Model.class)).hasMessageContaining("approximate");
     assertThatThrownBy(() -> registry.mapper().readValue("{type: tarq, levles: 2}",
         ComponentConfig.Model.class)).hasMessageContaining("levles");
   }

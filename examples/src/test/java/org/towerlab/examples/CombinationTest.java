@@ -97,6 +97,16 @@ class CombinationTest {
   }
 
   @Test
+  void validate_tarqExampleConfigs_accepted() {
+    for (String file : new String[] {"ml-100k/tarq.yaml", "simulator/tarq.yaml"}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = new Towerlab(() -> REGISTRY, Map.of(), new PrintStream(new ByteArrayOutputStream(), true,
+          StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).execute("validate", file);
+      assertThat(code).as(file + ": " + err).isZero();
+    }
+  }
+
+  @Test
   void run_missingDataFiles_exitTwoAndNothingWritten() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("no-data"));
     Path out = dir.resolve("runs");

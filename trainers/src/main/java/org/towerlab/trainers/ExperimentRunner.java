@@ -330,8 +330,10 @@ public final class ExperimentRunner {
         tracker.logArtifact(png, "plots/" + png.getParent().getParent().getFileName());
       }
       if (Files.isDirectory(dir.resolve("embeddings"))) {
-        for (String f : List.of("embeddings.json", "items.f32", "queries.f32")) {
-          tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
+        for (String f : List.of("embeddings.json", "items.f32", "queries.f32", Embeddings.CODES)) {
+          if (Files.exists(dir.resolve("embeddings").resolve(f))) {
+            tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
+          }
         }
       }
       tracker.finish("FINISHED");

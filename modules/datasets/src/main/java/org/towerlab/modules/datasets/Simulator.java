@@ -62,10 +62,11 @@ import org.towerlab.api.random.Seeds;
  * gives the retrieval and pre-ranking probabilities too. Users get {@code n_u ~ U[1, 2m-1]}
  * requests ({@code m = requests-per-user}) spaced {@code S + 60 + U[0, 3600)} seconds apart.
  *
- * <p>Query fields: {@code id}, {@code segment}. Item fields: {@code id}, {@code category},
- * {@code content} (dense). Item category = {@code category}. Fully determined by the seed; the
- * world (features, relevance) is the same with and without a cascade, and without one the log is
- * the one earlier versions wrote.
+ * <p>Query fields: {@code id}, {@code segment}, and {@code history} (SEQUENCE, the trainer fills it
+ * from training positives) when {@code history-length > 0}. Item fields: {@code id},
+ * {@code category}, {@code content} (dense). Item category = {@code category}. Fully determined by
+ * the seed; the world (features, relevance) is the same with and without a cascade, and without
+ * one the log is the one earlier versions wrote.
  */
 public final class Simulator implements DataSource {
   private static final long HORIZON = 30L * 24 * 3600;
@@ -163,12 +164,16 @@ public final class Simulator implements DataSource {
       log = system.log(logRng, truth, HORIZON);
     }
 
-    Schema schema = new Schema(List.of(
+    List<FieldSpec> fields = new java.util.ArrayList<>(List.of(
         FieldSpec.categorical("id", Side.QUERY, nu),
         FieldSpec.categorical("segment", Side.QUERY, ng),
         FieldSpec.categorical("id", Side.ITEM, ni),
         FieldSpec.categorical("category", Side.ITEM, nk),
         FieldSpec.dense("content", Side.ITEM, dim)));
+    if (config.historyLength() > 0) {
+      fields.add(FieldSpec.sequence("history", Side.QUERY, ni, config.historyLength()));
+    }
+    Schema schema = new Schema(fields);
     FeatureTable q = FeatureTable.builder(Side.QUERY, nu).categorical("segment", segment).build();
     FeatureTable it = FeatureTable.builder(Side.ITEM, ni).categorical("category", category)
         .dense("content", content, dim).build();

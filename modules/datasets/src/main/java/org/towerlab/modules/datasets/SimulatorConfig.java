@@ -20,6 +20,9 @@ import org.towerlab.api.config.ComponentConfig;
  * @param relevanceScale scale {@code s} in {@code relevance = sigmoid(s <u, v> + b)}; default 4.0
  * @param relevanceBias offset {@code b}; default -1.0
  * @param slateSize impressions per slate (positions {@code 0 .. slateSize-1}); default 5
+ * @param historyLength when positive, declare a query-side sequence field {@code history} of this
+ *     length (filled per example by the trainer from training positives before the example); default
+ *     0 = no history field
  * @param seed the generator's seed; default: the run's stream {@code data.simulator}
  * @param cascade the multi-stage logging system ({@link SimulatorCascadeConfig}); default none =
  *     the single-stage log described in {@link Simulator} (then {@code interactions-per-user}
@@ -29,8 +32,8 @@ import org.towerlab.api.config.ComponentConfig;
  */
 public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
     Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
-    Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, SimulatorCascadeConfig cascade,
-    ComponentConfig.Protocol protocol) implements ComponentConfig.Data {
+    Double relevanceScale, Double relevanceBias, Integer slateSize, Integer historyLength, Long seed,
+    SimulatorCascadeConfig cascade, ComponentConfig.Protocol protocol) implements ComponentConfig.Data {
 
   public SimulatorConfig {
     nUsers = positive("n-users", nUsers, 1000);
@@ -64,6 +67,10 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
           + " n-users x n-items = " + ((long) nUsers * nItems) + " exceeds 10,000,000; use propensity: segment or"
           + " fewer users or items");
     }
+    historyLength = historyLength == null ? 0 : historyLength;
+    if (historyLength < 0) {
+      throw new IllegalArgumentException("history-length must be >= 0, got " + historyLength);
+    }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
   }
 
@@ -72,18 +79,27 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
       Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
       Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, ComponentConfig.Protocol protocol) {
     this(nUsers, nItems, nCategories, dim, latentDim, nSegments, interactionsPerUser, popularityBias, personalization,
-        relevanceScale, relevanceBias, slateSize, seed, null, protocol);
+        relevanceScale, relevanceBias, slateSize, null, seed, null, protocol);
+  }
+
+  /** Without a cascade, with a history field of {@code historyLength} (0 = none). */
+  public SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
+      Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
+      Double relevanceScale, Double relevanceBias, Integer slateSize, Integer historyLength, Long seed,
+      ComponentConfig.Protocol protocol) {
+    this(nUsers, nItems, nCategories, dim, latentDim, nSegments, interactionsPerUser, popularityBias, personalization,
+        relevanceScale, relevanceBias, slateSize, historyLength, seed, null, protocol);
   }
 
   /** Defaults with the given sizes and seed. */
   public static SimulatorConfig of(int nUsers, int nItems, double interactionsPerUser, long seed) {
     return new SimulatorConfig(nUsers, nItems, null, null, null, null, interactionsPerUser, null, null, null, null,
-        null, seed, null);
+        null, null, seed, null, null);
   }
 
   /** Defaults with the given sizes, seed and cascade. */
   public static SimulatorConfig cascade(int nUsers, int nItems, SimulatorCascadeConfig cascade, long seed) {
-    return new SimulatorConfig(nUsers, nItems, null, null, null, null, null, null, null, null, null, null, seed,
+    return new SimulatorConfig(nUsers, nItems, null, null, null, null, null, null, null, null, null, null, null, seed,
         cascade, null);
   }
 

@@ -47,8 +47,16 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
     relevanceScale = finite("relevance-scale", relevanceScale, 4.0);
     relevanceBias = finite("relevance-bias", relevanceBias, -1.0);
     slateSize = positive("slate-size", slateSize, 5);
+    long maxRows = (long) nUsers * Math.max(1, Math.round(2 * interactionsPerUser - 1));
+    if (maxRows > MAX_ROWS) {
+      throw new IllegalArgumentException("n-users x interactions-per-user may give up to " + maxRows
+          + " log rows; the simulator holds at most " + MAX_ROWS + ". Lower n-users or interactions-per-user");
+    }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
   }
+
+  /** The largest log the simulator generates (rows). */
+  public static final long MAX_ROWS = 100_000_000L;
 
   /** Defaults with the given sizes and seed. */
   public static SimulatorConfig of(int nUsers, int nItems, double interactionsPerUser, long seed) {

@@ -74,8 +74,8 @@ public final class MlflowGateway implements AutoCloseable {
     this.uri = bare.endsWith("/") ? bare.substring(0, bare.length() - 1) : bare;
     this.creds = creds.present() || !split.present() ? creds
         : new MlflowCredentials(split.username(), split.password(), null, "from the tracking URI");
-    this.client = new MlflowClient(new BasicMlflowHostCreds(this.uri, creds.username(), creds.password(),
-        creds.token(), insecureTls));
+    this.client = new MlflowClient(new BasicMlflowHostCreds(this.uri, this.creds.username(), this.creds.password(),
+        this.creds.token(), insecureTls));
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
     if (insecureTls) {
       b.sslContext(trustAll());

@@ -80,4 +80,54 @@ class MlflowAuthTest {
       assertThat(g.metricHistory(runId, "test/recall_at_5")).extracting(p -> p.value()).containsExactly(0.5);
     }
   }
+
+  @Test
+  void run_credentialsInTrackingUri_sentAsBasicAuthAndNeverWritten() throws Exception {
+    String withCreds = server.uri.replace("http://", "http://" + MlflowServer.ADMIN + ":" + MlflowServer.ADMIN_PASSWORD
+        + "@");
+    Path runDir = tmp.resolve("runs/auth/uri");
+    String runId;
+    try (MlflowTracker t = new MlflowTracker(new MlflowTrackerConfig(null, null, null),
+        Map.of("MLFLOW_TRACKING_URI", withCreds))) {
+      t.start(new RunSpec("auth-uri", "uri", "uri", runDir, null, Map.of("origin", withCreds)));
+      t.logParams(Map.of("tracking.uri", withCreds, "a", "1"));
+      t.setTags(Map.of("note", "pushed to " + withCreds));
+      t.logMetrics(Map.of("test/recall@5", 0.5), 1);
+      t.finish("FINISHED");
+      runId = t.runId();
+      assertThat(t.online()).isTrue();
+    }
+
+    String masked = server.uri.replace("http://", "http://" + MlflowServer.ADMIN + ":***@");
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(runDir)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        assertThat(java.nio.file.Files.readString(f)).as(f.toString()).doesNotContain(MlflowServer.ADMIN_PASSWORD);
+      }
+    }
+    assertThat(MlflowState.read(runDir).uri).isEqualTo(server.uri);
+    try (MlflowGateway g = new MlflowGateway(server.uri,
+        new MlflowCredentials(MlflowServer.ADMIN, MlflowServer.ADMIN_PASSWORD, null), false)) {
+      JsonNode run = g.getRun(runId).orElseThrow();
+      assertThat(run.toString()).doesNotContain(MlflowServer.ADMIN_PASSWORD);
+      assertThat(Rest.kv(run.at("/data/params"))).containsEntry("tracking.uri", masked);
+      assertThat(Rest.kv(run.at("/data/tags"))).containsEntry("note", "pushed to " + masked)
+          .containsEntry("origin", masked);
+    }
+  }
+
+  @Test
+  void start_wrongPasswordInTrackingUri_messageNamesTheUriSourceWithoutThePassword() throws Exception {
+    String withCreds = server.uri.replace("http://", "http://" + MlflowServer.ADMIN + ":WrongPw4711@");
+    Path runDir = tmp.resolve("runs/auth/uri-bad");
+    MlflowTracker t = new MlflowTracker(new MlflowTrackerConfig(withCreds, null, null), Map.of());
+
+    assertThatThrownBy(() -> t.start(new RunSpec("auth", "uri-bad", "uri-bad", runDir, null, Map.of())))
+        .isInstanceOf(UserException.class).hasMessageContaining("HTTP 401").hasMessageContaining(server.uri)
+        .hasMessageContaining("from the tracking URI").hasMessageNotContaining("WrongPw4711");
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(runDir)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        assertThat(java.nio.file.Files.readString(f)).as(f.toString()).doesNotContain("WrongPw4711");
+      }
+    }
+  }
 }

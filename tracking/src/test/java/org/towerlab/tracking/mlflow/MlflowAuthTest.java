@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +129,33 @@ class MlflowAuthTest {
       for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
         assertThat(java.nio.file.Files.readString(f)).as(f.toString()).doesNotContain("WrongPw4711");
       }
+    }
+  }
+
+  @Test
+  void sync_historyWithAStepLoggedTwice_sendsOnePointPerKeyAndStepEver() throws Exception {
+    Path runDir = tmp.resolve("runs/auth-sync/twice");
+    try (org.towerlab.tracking.local.LocalRunStore store = new org.towerlab.tracking.local.LocalRunStore(
+        new org.towerlab.tracking.local.LocalTrackerConfig(false))) {
+      store.start(new RunSpec("auth-sync", "twice", "twice", runDir, null, Map.of()));
+      store.logMetrics(Map.of("valid/recall@20", 0.1), 1);
+      store.logMetrics(Map.of("valid/recall@20", 0.2), 2);
+      store.finish("FINISHED");
+    }
+    // a history written before the store kept one point per (key, step): two writers, or a resume
+    java.nio.file.Files.writeString(runDir.resolve(org.towerlab.tracking.local.LocalRunStore.HISTORY_FILE),
+        "{\"key\":\"valid/recall@20\",\"value\":0.25,\"step\":2,\"timestamp\":99}\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    MlflowCredentials admin = new MlflowCredentials(MlflowServer.ADMIN, MlflowServer.ADMIN_PASSWORD, null);
+
+    MlflowSync.Summary first = MlflowSync.sync(List.of(runDir), server.uri, admin, false);
+    MlflowSync.Summary second = MlflowSync.sync(List.of(runDir), server.uri, admin, false);
+
+    assertThat(first.runs()).extracting(MlflowSync.RunResult::metrics).containsExactly(2);
+    assertThat(second.runs()).extracting(MlflowSync.RunResult::action).containsExactly("up-to-date");
+    try (MlflowGateway g = new MlflowGateway(server.uri, admin, false)) {
+      assertThat(g.metricHistory(MlflowState.read(runDir).runId, "valid/recall_at_20"))
+          .extracting(p -> p.step() + "=" + p.value()).containsExactlyInAnyOrder("1=0.1", "2=0.25");
     }
   }
 }

@@ -68,9 +68,9 @@ class BadConfigTest {
     return Stream.of(
         // found by the dry pass of the model (validate used to say OK, run failed after writing)
         sim("tower widths differ under dot", List.of("model.item-tower.output-dim=16", "model.interaction={type: dot}"),
-            "$.model.interaction", "output widths differ, 8 and 16"),
+            "$.model.interaction", "output widths differ (8 and 16)"),
         sim("tower widths differ under cosine", List.of("model.query-tower.output-dim=12"), "$.model.interaction",
-            "12 and 8"),
+            "(12 and 8)"),
         sim("query field the data set lacks", List.of("model.query-tower.fields=[id, zipcode]"),
             "$.model.query-tower.fields", "zipcode"),
         sim("item field the data set lacks", List.of("model.item-tower.fields=[id, genre]"), "$.model.item-tower.fields",

@@ -147,19 +147,19 @@ public final class Preflight {
     }
     try (NDManager bm = manager.newSubManager()) {
       Forward fwd = Forward.inference(bm);
-      TowerOutput qo = stage(where, "the query tower at $.model.query-tower cannot encode 2 queries",
+      TowerOutput qo = stage(where, "the query tower at $.model.query-tower cannot encode 2 queries", null,
           () -> model.queryTower().encode(batches.build(Side.QUERY, q, times, bm), fwd));
-      TowerOutput io = stage(where, "the item tower at $.model.item-tower cannot encode 2 items",
+      TowerOutput io = stage(where, "the item tower at $.model.item-tower cannot encode 2 items", null,
           () -> model.itemTower().encode(batches.build(Side.ITEM, items, null, bm), fwd));
-      String shapes = "query-tower outputs " + describe(qo) + " and item-tower outputs " + describe(io)
-          + (qo.dim() == io.dim() ? "" : " (the towers' output widths differ, " + qo.dim() + " and " + io.dim()
-              + ": set the same output width in $.model.query-tower and $.model.item-tower, or use an"
-              + " interaction that maps one onto the other)");
-      NDArray all = stage(where, "the interaction at $.model.interaction cannot score " + shapes
-          + " against each other (scoreAll)", () -> model.interaction().scoreAll(qo, io, fwd));
+      String shapes = "query-tower outputs " + describe(qo) + " against item-tower outputs " + describe(io);
+      String hint = qo.dim() == io.dim() ? null : "The towers' output widths differ (" + qo.dim() + " and "
+          + io.dim() + "): give $.model.query-tower and $.model.item-tower the same output width, or use an"
+          + " interaction that maps one onto the other.";
+      NDArray all = stage(where, "the interaction at $.model.interaction cannot score " + shapes + " (scoreAll)",
+          hint, () -> model.interaction().scoreAll(qo, io, fwd));
       expect(all, ROWS * ROWS, where, "scoreAll of " + shapes, "[2, 2]");
       NDArray paired = stage(where, "the interaction at $.model.interaction cannot score " + shapes
-          + " pairwise (scorePaired)", () -> model.interaction().scorePaired(qo, io, 1, fwd));
+          + " pair by pair (scorePaired)", hint, () -> model.interaction().scorePaired(qo, io, 1, fwd));
       expect(paired, ROWS, where, "scorePaired of " + shapes, "[2, 1]");
     }
   }
@@ -196,7 +196,7 @@ public final class Preflight {
       units[i] = i;
     }
     stage(where, "one training step on " + ROWS + " " + step.rows().label() + " rows (model, $.sampler, $.loss)"
-        + " fails", () -> step.run(units, 0, 0, new SplittableRandom(1), new SplittableRandom(2), manager));
+        + " fails", null, () -> step.run(units, 0, 0, new SplittableRandom(1), new SplittableRandom(2), manager));
   }
 
   /**
@@ -216,7 +216,7 @@ public final class Preflight {
       String path = "$.evaluators[" + i + "]";
       try (NDManager m = manager.newSubManager()) {
         Evaluation ev = stage(where, "the evaluator at " + path + " (" + e.name() + ") fails on the validation rows",
-            () -> e.evaluate(new EvalContext(small, "valid", target, small.train(), scorer, m)));
+            null, () -> e.evaluate(new EvalContext(small, "valid", target, small.train(), scorer, m)));
         names.addAll(ev.metrics().keySet());
       }
     }
@@ -272,16 +272,20 @@ public final class Preflight {
     return out.heads() == null ? s : s + " with heads " + out.heads().getShape();
   }
 
-  /** Runs a stage; a user error gets the run's name, an engine or shape error becomes a user error naming the stage. */
-  private static <T> T stage(String where, String what, Supplier<T> action) {
+  /**
+   * Runs a stage; a user error gets the run's name, an engine or shape error becomes a user error
+   * naming the stage, the engine's reason and {@code hint} (what to change) when there is one.
+   */
+  private static <T> T stage(String where, String what, String hint, Supplier<T> action) {
     try {
       return action.get();
     } catch (UserException e) {
       throw prefixed(where, e);
     } catch (RuntimeException e) {
       throw new UserException(where + ": the dry pass of the model on " + ROWS + " rows failed: " + what + ": "
-          + rootMessage(e) + ". Check the config paths named here (tower widths, fields, heads); if they are"
-          + " right, this is a bug in the component (--debug prints the stack trace).", e);
+          + rootMessage(e) + ". " + (hint != null ? hint : "Check the config paths named here (tower widths,"
+          + " fields, heads).") + " If the config is right, this is a bug in the component (--debug prints the"
+          + " stack trace).", e);
     }
   }
 

@@ -43,7 +43,7 @@ class PreflightTest {
     assertThatThrownBy(() -> Preflight.check(Harness.REGISTRY, run, Harness.split(run)))
         .isInstanceOf(UserException.class).hasMessageContaining(run.source().toString())
         .hasMessageContaining("$.model.interaction").hasMessageContaining("(2, 16)").hasMessageContaining("(2, 24)")
-        .hasMessageContaining("output widths differ, 16 and 24");
+        .hasMessageContaining("output widths differ (16 and 24)");
   }
 
   @Test

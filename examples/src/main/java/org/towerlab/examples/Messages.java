@@ -65,8 +65,25 @@ final class Messages {
     return null;
   }
 
+  /**
+   * The most specific message of the I/O fault behind {@code top}: the first in its cause chain
+   * that says more than its cause (a wrapper that names the file), else the fault's own.
+   */
+  static String ioMessage(Throwable top, IOException io) {
+    for (Throwable c = top; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      boolean io2 = c instanceof IOException || c instanceof UncheckedIOException;
+      String m = c.getMessage();
+      if (io2 && m != null && (c.getCause() == null || !m.equals(c.getCause().toString()))) {
+        return m;
+      }
+    }
+    return io instanceof java.nio.file.FileSystemException fs && fs.getFile() != null
+        ? fs.getFile() + ": " + (fs.getReason() != null ? fs.getReason() : io.getClass().getSimpleName())
+        : String.valueOf(io.getMessage());
+  }
+
   /** One paragraph for an output that could not be written: what, the system's reason, what to do. */
-  static String ioError(IOException e) {
+  static String ioError(Throwable top, IOException e) {
     String reason = String.valueOf(e.getMessage());
     String lower = reason.toLowerCase(Locale.ROOT);
     String todo;
@@ -81,10 +98,8 @@ final class Messages {
       todo = "Check the output directory (--out), then rerun with --resume: the run continues from its last"
           + " checkpoint.";
     }
-    String what = e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null
-        ? fs.getFile() + ": " + (fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName())
-        : reason;
-    return "towerlab: cannot write the output: " + what + ". " + todo
+    String what = ioMessage(top, e);
+    return "towerlab: cannot write the output: " + what + (what.endsWith(".") ? " " : ". ") + todo
         + " Runs that were writing are marked FAILED where the status could still be written.";
   }
 }

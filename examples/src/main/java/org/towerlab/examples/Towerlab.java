@@ -130,7 +130,7 @@ public final class Towerlab implements Callable<Integer> {
     }
     java.io.IOException io = Messages.ioCause(ex);
     if (io != null) {
-      err.println(Messages.clean(Messages.ioError(io)));
+      err.println(Messages.clean(Messages.ioError(ex, io)));
       if (debug) {
         ex.printStackTrace(err);
       }

@@ -74,7 +74,7 @@ class BadDataTest {
             "u.data line 2", "rating 0.0"),
         ml100k("ml-100k empty u.data", d -> DataFixtures.write(d.resolve("u.data"), ""), "u.data has no ratings"),
         ml100k("ml-100k last line cut inside its timestamp", d -> DataFixtures.truncate(d.resolve("u.data"), 4),
-            "u.data line 120", "no final newline", "truncated"),
+            "u.data line 120", "ends without a newline", "truncated"),
         ml100k("ml-100k wrong field count", d -> DataFixtures.replaceLine(d.resolve("u.data"), 3, "1\t3\t4"),
             "u.data line 3", "expected 4 fields"),
         ml100k("ml-100k item id not a number", d -> DataFixtures.replaceLine(d.resolve("u.data"), 4,

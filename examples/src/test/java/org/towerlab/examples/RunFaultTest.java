@@ -118,7 +118,8 @@ class RunFaultTest {
         Cli.Result r = Cli.run("run", file.toString(), "--out", out.toString());
 
         assertThat(r.code()).as(r.toString()).isEqualTo(Towerlab.IO_ERROR);
-        assertThat(r.err()).contains("No space left on device").contains("--resume").doesNotContain("\tat ")
+        assertThat(r.err()).contains("Cannot write the checkpoint " + out).contains("No space left on device")
+            .contains("--resume").doesNotContain("\tat ")
             .doesNotContain("internal error");
         assertThat(Cli.files(out)).noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
         Path runDir = Cli.files(out).stream().filter(p -> p.getFileName().toString().equals("run.json")).findFirst()

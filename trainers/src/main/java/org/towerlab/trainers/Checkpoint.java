@@ -68,7 +68,7 @@ public final class Checkpoint {
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
-      throw e;
+      throw new IOException("Cannot write the checkpoint " + file + ": " + e.getMessage(), e);
     }
   }
 

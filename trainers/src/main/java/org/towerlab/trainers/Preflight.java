@@ -112,7 +112,9 @@ public final class Preflight {
       }
       try (Scorer s = scorer) {
         Set<String> metrics = evaluate(evaluators, split, s, manager, where);
-        monitor(run, metrics, where);
+        if (model.trainable()) { // an untrained model (most-popular) monitors nothing
+          monitor(run, metrics, where);
+        }
       }
     }
   }

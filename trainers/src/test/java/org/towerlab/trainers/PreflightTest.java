@@ -17,7 +17,7 @@ class PreflightTest {
 
   @Test
   void check_goodRun_trainingAfterwardsGivesBitIdenticalWeights() {
-    LoadedRun run = Harness.simulator(tmp.resolve("a"), "trainer.epochs=2");
+    LoadedRun run = Harness.simulator(tmp.resolve("a"), "trainer.epochs=1");
     Split split = Harness.split(run);
     Map<String, float[]> without;
     try (Harness.Session s = new Harness.Session(run, split)) {

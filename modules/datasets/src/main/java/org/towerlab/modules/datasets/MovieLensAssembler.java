@@ -51,7 +51,7 @@ final class MovieLensAssembler {
     timestamps.add(timestamp);
   }
 
-  /** A negative id is corrupt data (MovieLens ids are positive integers). */
+  /** A negative id is corrupt data (MovieLens numbers users and items from 1). */
   static int id(TextFile f, int no, String line, int id, String what) {
     if (id < 0) {
       throw f.error(no, line, what + " " + id + " is negative; MovieLens ids are positive integers");

@@ -140,8 +140,8 @@ final class TextFile {
     if (requireFinalNewline) {
       String shown = new String(bytes, 0, len, charset);
       throw new UserException("Bad data in " + path.toAbsolutePath() + " line " + lineNo + ": the last line '"
-          + truncate(shown) + "' has no final newline, which every line of the original file has." + truncated
-          + " Get the file again (" + downloadHint + ")");
+          + truncate(shown) + "' ends without a newline, while every line of the original file has one: the file"
+          + " looks truncated (an interrupted download or copy). Get the file again. " + downloadHint);
     }
     try {
       return emit(bytes, len, ascii, lineNo, decoder, handler);

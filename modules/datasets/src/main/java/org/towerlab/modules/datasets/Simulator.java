@@ -87,6 +87,16 @@ public final class Simulator implements DataSource {
     return seed;
   }
 
+  /** The logging policy's normalizer must be a positive finite number: extreme settings overflow it. */
+  private void checkPolicy(double z) {
+    if (!(z > 0) || !Double.isFinite(z)) {
+      throw new org.towerlab.api.UserException("The simulator at $.data cannot build its logging policy: with"
+          + " popularity-bias " + config.popularityBias() + " and personalization " + config.personalization()
+          + " the item weights " + (Double.isFinite(z) ? "underflow to 0" : "overflow") + ". Use smaller values"
+          + " (both default to 1.0).");
+    }
+  }
+
   @Override
   public Dataset load() {
     SplittableRandom root = new SplittableRandom(seed);
@@ -148,6 +158,7 @@ public final class Simulator implements DataSource {
         policy[g][i] = Math.pow(popularity[i], config.popularityBias()) * Math.exp(config.personalization() * aff);
         z += policy[g][i];
       }
+      checkPolicy(z);
       for (int i = 0; i < ni; i++) {
         policy[g][i] /= z;
       }

@@ -71,6 +71,11 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
     if (historyLength < 0) {
       throw new IllegalArgumentException("history-length must be >= 0, got " + historyLength);
     }
+    long maxRows = cascade != null ? 0 : (long) nUsers * Math.max(1, Math.round(2 * interactionsPerUser - 1));
+    if (maxRows > MAX_ROWS) {
+      throw new IllegalArgumentException("n-users x interactions-per-user may give up to " + maxRows
+          + " log rows; the simulator holds at most " + MAX_ROWS + ". Lower n-users or interactions-per-user");
+    }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
   }
 
@@ -90,6 +95,9 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
     this(nUsers, nItems, nCategories, dim, latentDim, nSegments, interactionsPerUser, popularityBias, personalization,
         relevanceScale, relevanceBias, slateSize, historyLength, seed, null, protocol);
   }
+
+  /** The largest log the simulator generates (rows). */
+  public static final long MAX_ROWS = 100_000_000L;
 
   /** Defaults with the given sizes and seed. */
   public static SimulatorConfig of(int nUsers, int nItems, double interactionsPerUser, long seed) {

@@ -248,7 +248,7 @@ class RunFaultTest {
     Map<String, Double> m = new LinkedHashMap<>();
     JSON.readTree(runDir.resolve("metrics.json").toFile()).fields().forEachRemaining(e -> {
       String k = e.getKey();
-      if (!k.contains("seconds") && !k.contains("per-second")) {
+      if (!Reproduction.isTiming(k)) {
         m.put(k, e.getValue().asDouble());
       }
     });

@@ -111,6 +111,13 @@ public final class CascadeTrainer implements TrainingStrategy, Compatibility {
   }
 
   @Override
+  public java.util.Set<String> stageNames() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    stages.forEach(s -> out.add(s.name()));
+    return out;
+  }
+
+  @Override
   public String incompatibility(Parts parts) {
     List<String> problems = new ArrayList<>();
     boolean focus = stages.stream().anyMatch(s -> s.model() == null);

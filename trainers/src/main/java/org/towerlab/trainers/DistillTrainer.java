@@ -61,6 +61,11 @@ public final class DistillTrainer implements TrainingStrategy, Compatibility {
   }
 
   @Override
+  public java.util.Set<String> stageNames() {
+    return java.util.Set.of("teacher");
+  }
+
+  @Override
   public String incompatibility(Parts parts) {
     if (parts.loss() != null && !parts.loss().needsTeacher()) {
       return "trainer.type distill gives the student's loss a teacher's scores, but the loss does not read them."

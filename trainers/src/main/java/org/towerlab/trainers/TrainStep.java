@@ -589,7 +589,7 @@ public final class TrainStep {
       return this;
     }
 
-    /** A teacher scored under no-grad: fills {@code teacher} (rows) or {@code listTeacher} (lists). */
+    /** A teacher whose detached scores fill {@code teacher} (rows) or {@code listTeacher} (lists). */
     public Builder optTeacher(Model v) {
       teacher = v;
       return this;

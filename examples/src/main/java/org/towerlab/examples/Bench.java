@@ -120,10 +120,14 @@ final class Bench {
     return this;
   }
 
-  /** Parses {@code --what}: one part or {@code all}. */
+  /**
+   * Parses {@code --what}: one part or {@code all}. {@code all} is every part but {@code pytorch}:
+   * the PyTorch comparison needs Python and a PyTorch download, so it runs only when asked for
+   * ({@code --compare-pytorch} or {@code --what pytorch}); every other part is plain Java.
+   */
   static Set<Part> parts(String what) {
     if ("all".equalsIgnoreCase(what)) {
-      return EnumSet.allOf(Part.class);
+      return EnumSet.complementOf(EnumSet.of(Part.PYTORCH));
     }
     for (Part p : Part.values()) {
       if (p.label().equalsIgnoreCase(what)) {

@@ -483,14 +483,15 @@ public final class Towerlab implements Callable<Integer> {
     @ParentCommand Towerlab parent;
 
     @Option(names = "--what", paramLabel = "PART", defaultValue = "all",
-        description = "train, eval, scoring, memory or all (default: ${DEFAULT-VALUE}).")
+        description = "train, eval, scoring, memory, crossover, vocab, two-jobs, scale, pytorch or all (every part"
+            + " but pytorch, which needs Python; default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = "--quick", description = "Shrink every benchmark to a smoke test (numbers not for docs).")
     boolean quick;
 
     @Option(names = "--compare-pytorch", description = "Run the PyTorch eager reference interleaved with TowerLab"
-        + " (same as --what pytorch).")
+        + " (same as --what pytorch; needs python3 and, on first use, a PyTorch download into a cached venv).")
     boolean comparePytorch;
 
     @Option(names = "--rounds", defaultValue = "3", description = "A,B rounds of --compare-pytorch (default: ${DEFAULT-VALUE}).")

@@ -64,7 +64,8 @@ final class PerfBench {
       rounds = Math.max(1, rounds);
       epochs = Math.max(2, epochs);
       waitPolicies = waitPolicies == null || waitPolicies.isEmpty() ? List.of("PASSIVE") : List.copyOf(waitPolicies);
-      plots = plots == null ? Path.of("docs/figures") : plots;
+      // the checkout's docs/figures (the launcher sets towerlab.repo.root), not the caller's directory
+      plots = plots == null ? Path.of(System.getProperty("towerlab.repo.root", "."), "docs", "figures") : plots;
     }
 
     static Options defaults() {

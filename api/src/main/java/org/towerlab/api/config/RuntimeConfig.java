@@ -4,7 +4,8 @@ package org.towerlab.api.config;
  * The top-level {@code runtime:} section: how the process runs, not what it computes. Like
  * {@code summary:} it is taken off the file by the config loader, so it is not part of the runs'
  * effective configs and run ids: two runs that differ only in their thread count are the same
- * experiment.
+ * experiment. Their numbers can still differ in the last bits (the thread count sets the order of
+ * floating-point sums); the count is recorded in each run's provenance ({@code versions.engineThreads}).
  *
  * <pre>{@code
  * runtime: {threads: 1}

@@ -307,6 +307,26 @@ public final class Simulator implements DataSource {
       return 1.0 / (1.0 + Math.exp(-logit(query, item)));
     }
 
+    /**
+     * The cosine of the two items' true latent vectors {@code v_a, v_b} (the world's content, of
+     * which the {@code content} field is a noisy projection): about 1 within a category, spread
+     * around 0 across categories.
+     */
+    @Override
+    public double itemSimilarity(int a, int b) {
+      double ab = 0;
+      double aa = 0;
+      double bb = 0;
+      for (int d = 0; d < l; d++) {
+        double x = itemLatent[a * l + d];
+        double y = itemLatent[b * l + d];
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+      }
+      return aa == 0 || bb == 0 ? 0.0 : ab / Math.sqrt(aa * bb);
+    }
+
     /** The true relevance logit {@code scale <u, v_i> + bias}. */
     public double logit(int query, int item) {
       double s = 0;

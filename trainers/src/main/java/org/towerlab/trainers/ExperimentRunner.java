@@ -135,6 +135,7 @@ public final class ExperimentRunner {
     writeText(boardDir.resolve("leaderboard.csv"), board.csv());
     writeText(boardDir.resolve("leaderboard.md"), board.markdown());
     Path recallPlot = recallPlot(boardDir, experiment, outcomes);
+    Path tradeoff = grid ? TradeoffPlot.write(outcomes, boardDir, experiment) : null; // related-item grids
     String summary = null;
     if (GridSummary.applies(outcomes)) {
       GridSummary s = GridSummary.of(outcomes, runs.get(0).summary());
@@ -155,6 +156,9 @@ public final class ExperimentRunner {
       parent.logArtifact(boardDir.resolve("leaderboard.md"), "");
       if (recallPlot != null) {
         parent.logArtifact(recallPlot, "plots");
+      }
+      if (tradeoff != null) {
+        parent.logArtifact(tradeoff, "plots");
       }
       parent.finish("FINISHED");
       parent.close();

@@ -102,8 +102,7 @@ class MovieLens100kTest {
       assertThat(f.cardinality()).isEqualTo(3);
       assertThat(f.maxLength()).isEqualTo(1);
     });
-    assertThat(titled.itemFeatures().multiCategorical("title")).containsExactly(new int[] {2}, new int[] {1},
-        new int[] {0});
+    assertThat(titled.itemFeatures().multiCategorical("title")).isDeepEqualTo(new int[][] {{2}, {1}, {0}});
     assertThat(titled.itemFeatures().keys()).containsExactly("1", "2", "5");
     assertThat(titled.queryFeatures().keys()).containsExactly("1", "3");
     assertThat(titled.itemFeatures().key(2)).isEqualTo("5");

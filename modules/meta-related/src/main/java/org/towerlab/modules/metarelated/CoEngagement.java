@@ -87,36 +87,7 @@ public final class CoEngagement implements DataSource {
           + config.window() + " in data set '" + base.name() + "' (" + log.size() + " rows). Widen " + path
           + ".window or " + path + ".max-gap, or check engagement-label and min-engagement.");
     }
-    ContentRelevance rule = ContentRelevance.of(base, config.relevance(), path + ".relevance");
-
-    int n = pairs.size();
-    int[] order = pairs.timeOrder();
-    int[] q = new int[n];
-    int[] it = new int[n];
-    long[] ts = new long[n];
-    float[] eng = new float[n];
-    float[] rel = new float[n];
-    float[] prop = log.propensities() == null ? null : new float[n];
-    for (int k = 0; k < n; k++) {
-      int p = order[k];
-      q[k] = pairs.seeds.get(p);
-      it[k] = pairs.items.get(p);
-      ts[k] = pairs.times.get(p);
-      eng[k] = pairs.isEngaged(p) ? 1f : 0f;
-      rel[k] = (float) rule.relevance(q[k], it[k]);
-      if (prop != null) {
-        prop[k] = log.propensities()[pairs.rows.get(p)];
-      }
-    }
-    boolean[] exposed = new boolean[n];
-    Arrays.fill(exposed, true);
-    Map<String, float[]> labels = new LinkedHashMap<>();
-    labels.put(ENGAGEMENT, eng);
-    labels.put(RELEVANCE, rel);
-    InteractionLog pairLog = new InteractionLog(q, it, ts, labels, exposed, null, prop);
-
     Map<String, String> files = new LinkedHashMap<>(base.files());
-    files.putAll(rule.files());
     List<FieldSpec> fields = new ArrayList<>();
     FeatureTable.Builder qb = FeatureTable.builder(Side.QUERY, base.numItems());
     FeatureTable.Builder ib = FeatureTable.builder(Side.ITEM, base.numItems());
@@ -165,9 +136,44 @@ public final class CoEngagement implements DataSource {
       ib.keys(items.keys());
     }
     fields.sort((a, b) -> a.side().compareTo(b.side()));
+    Schema schema = new Schema(fields);
+    FeatureTable queries = qb.build();
+    FeatureTable itemTable = ib.build();
+    // the rule reads the item content including the vector files (a cosine term may name one)
+    Dataset content = new Dataset(base.name(), QueryKind.USER, schema, queries, itemTable, base.log(),
+        base.itemCategory(), base.files(), base.truth().orElse(null));
+    ContentRelevance rule = ContentRelevance.of(content, config.relevance(), path + ".relevance");
+    files.putAll(rule.files());
+
+    int n = pairs.size();
+    int[] order = pairs.timeOrder();
+    int[] q = new int[n];
+    int[] it = new int[n];
+    long[] ts = new long[n];
+    float[] eng = new float[n];
+    float[] rel = new float[n];
+    float[] prop = log.propensities() == null ? null : new float[n];
+    for (int k = 0; k < n; k++) {
+      int p = order[k];
+      q[k] = pairs.seeds.get(p);
+      it[k] = pairs.items.get(p);
+      ts[k] = pairs.times.get(p);
+      eng[k] = pairs.isEngaged(p) ? 1f : 0f;
+      rel[k] = (float) rule.relevance(q[k], it[k]);
+      if (prop != null) {
+        prop[k] = log.propensities()[pairs.rows.get(p)];
+      }
+    }
+    boolean[] exposed = new boolean[n];
+    Arrays.fill(exposed, true);
+    Map<String, float[]> labels = new LinkedHashMap<>();
+    labels.put(ENGAGEMENT, eng);
+    labels.put(RELEVANCE, rel);
+    InteractionLog pairLog = new InteractionLog(q, it, ts, labels, exposed, null, prop);
+
     String name = config.name() != null && !config.name().isBlank() ? config.name() : "related-" + base.name();
-    return new Dataset(name, QueryKind.ITEM, new Schema(fields), qb.build(), ib.build(), pairLog, base.itemCategory(),
-        files, null, rule);
+    return new Dataset(name, QueryKind.ITEM, schema, queries, itemTable, pairLog, base.itemCategory(), files, null,
+        rule);
   }
 
   /** Whether each row of the source is engaged: shown, and its engagement label passes the rule. */

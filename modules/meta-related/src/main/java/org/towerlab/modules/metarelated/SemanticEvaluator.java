@@ -74,8 +74,9 @@ public final class SemanticEvaluator implements Evaluator {
         : Boolean.parseBoolean(String.valueOf(split.settings().getOrDefault("exclude-seen", "true")));
     boolean seeds = split.dataset().queryKind() == QueryKind.ITEM;
     Scorer scorer = ctx.scorer();
-    if (excludeSeen && ctx.seen() != null) {
-      scorer = scorer.excluding(ctx.seen());
+    InteractionLog excluded = excluded(excludeSeen ? ctx.seen() : null, seeds ? split.dataset().numQueries() : 0);
+    if (excluded != null) {
+      scorer = scorer.excluding(excluded); // a cascade keeps them out of its upstream top-M too
     }
     if (config.task() != null) {
       scorer = scorer.task(config.task());
@@ -237,6 +238,27 @@ public final class SemanticEvaluator implements Evaluator {
       h[i] = t;
       i = w;
     }
+  }
+
+  /** The seen rows (or none) plus the seed rows {@code (q, q)} of {@code seedQueries} item queries; null when empty. */
+  static InteractionLog excluded(InteractionLog seen, int seedQueries) {
+    if (seedQueries == 0) {
+      return seen;
+    }
+    int n = (seen == null ? 0 : seen.size()) + seedQueries;
+    int[] q = new int[n];
+    int[] it = new int[n];
+    int k = 0;
+    if (seen != null) {
+      System.arraycopy(seen.queries(), 0, q, 0, seen.size());
+      System.arraycopy(seen.items(), 0, it, 0, seen.size());
+      k = seen.size();
+    }
+    for (int s = 0; s < seedQueries; s++, k++) {
+      q[k] = s;
+      it[k] = s;
+    }
+    return new InteractionLog(q, it, new long[n], Map.of(), null, null, null);
   }
 
   private static Map<Integer, int[]> seenItems(InteractionLog seen) {

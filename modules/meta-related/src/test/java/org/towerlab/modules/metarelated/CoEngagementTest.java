@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.towerlab.api.UserException;
 import org.towerlab.api.data.Dataset;
 import org.towerlab.api.data.FieldKind;
@@ -13,6 +18,8 @@ import org.towerlab.api.data.InteractionLog;
 import org.towerlab.api.data.QueryKind;
 import org.towerlab.api.data.Side;
 import org.towerlab.api.data.GroundTruth;
+import org.towerlab.modules.datasets.CsvConfig;
+import org.towerlab.modules.datasets.CsvSource;
 import org.towerlab.modules.datasets.PerUserRatioConfig;
 import org.towerlab.modules.datasets.Simulator;
 import org.towerlab.modules.datasets.SimulatorConfig;
@@ -131,6 +138,37 @@ class CoEngagementTest {
         .hasMessageContaining("source");
     assertThatThrownBy(() -> new CoEngagementConfig(new RelatedFixtures.DummySource(), null, null, null, 0, null, null,
         null, null, null, null)).hasMessageContaining("window must be at least 1, got 0");
+  }
+
+  @Test
+  void load_csvWithAUserRelevanceFileAndAVectorFile_joinedByTheCsvIds(@TempDir Path dir) throws Exception {
+    Path log = Files.writeString(dir.resolve("log.csv"), "user,item,ts,clicked\n"
+        + "u1,10,1,1\nu1,11,2,1\nu1,12,3,0\nu2,12,4,1\nu2,10,5,1\n");
+    Path rel = Files.writeString(dir.resolve("rel.csv"), "seed,item,relevance\n10,11,0.9\n12,10,0.2\n");
+    ByteBuffer vectors = ByteBuffer.allocate(4 * 9).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : new float[] {12, 5, 6, 10, 1, 2, 11, 3, 4}) { // id, then a 2-d vector; any row order
+      vectors.putFloat(v);
+    }
+    Path bin = Files.write(dir.resolve("text.f32"), vectors.array());
+    CsvConfig csv = new CsvConfig(null, log.toString(), null, null, null, null, "ts", List.of("clicked"), null, null,
+        null, null, null);
+    RelevanceConfig pairs = new RelevanceConfig(List.of(new RelevanceTermConfig("pairs", null, null, null, null,
+        rel.toString(), null, null, null, null)), 0.5);
+    CoEngagementConfig c = new CoEngagementConfig(csv, null, "clicked", null, 2, null, true, null, pairs,
+        List.of(new VectorFileConfig("text", bin.toString(), null, 2, null, "error")), null);
+
+    Dataset d = new CoEngagement(c, new CsvSource(csv), "$.data").load();
+
+    // items 10 11 12 are entities 0 1 2. u1 clicked 10 then 11 (12 at 3 was not clicked: auto = drop
+    // without an exposure column); u2 clicked 12 then 10
+    assertThat(RelatedFixtures.pairs(d.log())).containsExactly(new long[] {0, 1, 2, 1}, new long[] {1, 0, 2, 1},
+        new long[] {2, 0, 5, 1}, new long[] {0, 2, 5, 1});
+    assertThat(d.log().label(CoEngagement.RELEVANCE)).containsExactly(new float[] {0.9f, 0.9f, 0.2f, 0.2f},
+        within(1e-6f));
+    assertThat(d.relevance().relevant(0, 1)).isTrue();
+    assertThat(d.relevance().relevant(0, 2)).isFalse();
+    assertThat(d.itemFeatures().dense("text")).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(d.queryFeatures().keys()).containsExactly("10", "11", "12");
   }
 
   @Test

@@ -108,7 +108,8 @@ class VectorFilesTest {
   @Test
   void coEngagement_vectorFile_denseFieldOnBothSidesJoinedByKeys(@TempDir Path dir) throws Exception {
     Path csv = Files.writeString(dir.resolve("img.csv"), "f,1,1,1\na,0,0,1\nd,1,0,0\n");
-    CoEngagementConfig c = RelatedFixtures.config(2, true, "drop", null,
+    RelevanceConfig byImage = new RelevanceConfig(List.of(RelevanceTermConfig.of("cosine", "image", 1)), 0.5);
+    CoEngagementConfig c = RelatedFixtures.config(2, true, "drop", byImage,
         List.of(new VectorFileConfig("image", csv.toString(), null, null, null, null)));
 
     Dataset d = new CoEngagement(c, RelatedFixtures.source(RelatedFixtures.users()), "$.data").load();
@@ -119,6 +120,9 @@ class VectorFilesTest {
     assertThat(d.queryFeatures().dense("image")).containsExactly(d.itemFeatures().dense("image"));
     assertThat(d.files()).containsKey(csv.toAbsolutePath().normalize().toString());
     assertThat(d.files().get(csv.toAbsolutePath().normalize().toString())).endsWith(";rows=3;missing=3");
+    // the relevance rule reads the file's vectors: cos(a, f) = 1 / sqrt(3), cos(a, d) = 0
+    assertThat(d.relevance().relevance(0, 5)).isCloseTo(1 / Math.sqrt(3), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(d.relevance().relevance(0, 3)).isZero();
   }
 
   @Test

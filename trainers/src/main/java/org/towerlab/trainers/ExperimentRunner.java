@@ -151,6 +151,7 @@ public final class ExperimentRunner {
     writeText(boardDir.resolve("leaderboard.md"), board.markdown());
     Path recallPlot = recallPlot(boardDir, experiment, outcomes);
     Path tradeoff = grid ? TradeoffPlot.write(outcomes, boardDir, experiment) : null; // related-item grids
+    List<Path> costPlots = grid ? QualityCost.write(boardDir, experiment, outcomes, runs.get(0).summary()) : List.of();
     String summary = null;
     if (GridSummary.applies(outcomes)) {
       GridSummary s = GridSummary.of(outcomes, runs.get(0).summary());
@@ -174,6 +175,9 @@ public final class ExperimentRunner {
       }
       if (tradeoff != null) {
         parent.logArtifact(tradeoff, "plots");
+      }
+      for (Path p : costPlots) {
+        parent.logArtifact(p, "plots");
       }
       parent.finish("FINISHED");
       parent.close();

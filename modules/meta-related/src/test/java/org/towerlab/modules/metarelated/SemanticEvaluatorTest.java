@@ -103,6 +103,19 @@ class SemanticEvaluatorTest {
   }
 
   @Test
+  void excluded_seenAndItemQueries_seenRowsThenOneSeedRowPerQuery() {
+    InteractionLog seen = Logs.rows(new int[][] {{0, 2}, {1, 4}}, null);
+
+    InteractionLog both = SemanticEvaluator.excluded(seen, 3);
+
+    assertThat(both.queries()).containsExactly(0, 1, 0, 1, 2);
+    assertThat(both.items()).containsExactly(2, 4, 0, 1, 2);
+    assertThat(SemanticEvaluator.excluded(seen, 0)).isSameAs(seen);
+    assertThat(SemanticEvaluator.excluded(null, 0)).isNull();
+    assertThat(SemanticEvaluator.excluded(null, 2).items()).containsExactly(0, 1);
+  }
+
+  @Test
   void top_tiesToTheLowerIdAndNaNLast() {
     float[] s = {1, NAN, 3, 3, 0, 2};
     assertThat(SemanticEvaluator.top(s, 0, 6, new boolean[6], 6)).containsExactly(2, 3, 5, 0, 4, 1);

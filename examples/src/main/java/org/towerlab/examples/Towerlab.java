@@ -224,8 +224,19 @@ public final class Towerlab implements Callable<Integer> {
           throw new UserException(config + " (run " + run.config().run() + "): " + e.getMessage(), e);
         }
       }
+      // a tune: section's trials are built too (their values bind, the combinations are valid)
+      List<org.towerlab.trainers.Tuner.TrialSpec> trials = runs.get(0).tune() == null ? List.of()
+          : org.towerlab.trainers.Tuner.trials(parent.registry(), runs);
+      for (org.towerlab.trainers.Tuner.TrialSpec t : trials) {
+        try {
+          buildAll(t.run().config());
+        } catch (UserException e) {
+          throw new UserException(config + " (tuning trial " + t.run().config().run() + "): " + e.getMessage(), e);
+        }
+      }
       String split = splitFrom == null ? "" : "; " + SplitCheck.check(parent.registry(), runs, splitFrom);
-      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)" + split);
+      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)"
+          + (trials.isEmpty() ? "" : ", " + trials.size() + " tuning trial(s)") + split);
       return 0;
     }
 

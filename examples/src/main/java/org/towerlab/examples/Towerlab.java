@@ -47,10 +47,15 @@ import org.towerlab.tracking.mlflow.MlflowSync;
  * The {@code towerlab} command line.
  *
  * <p>Exit codes: 0 success; 1 internal error (a bug: the stack trace is printed with
- * {@code --debug}); 2 user error (bad config, bad arguments, unknown component, changed data on
- * {@code reproduce}), reported as one paragraph on stderr without a stack trace; 3 the command ran
- * but its outcome is not clean ({@code reproduce}: metrics differ; {@code mlflow sync}: some runs
- * failed and are left for the next sync).
+ * {@code --debug}); 2 user error (bad config, bad arguments, bad data file, unknown component,
+ * changed data on {@code reproduce}), reported as one paragraph on stderr without a stack trace,
+ * and found before anything is written; 3 the command ran but its outcome is not clean
+ * ({@code reproduce}: metrics differ; {@code mlflow sync}: some runs failed and are left for the
+ * next sync); 4 the output could not be written (disk full, read-only file system, run directory
+ * removed), reported with the operating system's reason: what was written stays for
+ * {@code --resume}.
+ *
+ * <p>Every message is printed with credentials in URIs masked and over-long values shortened.
  */
 @Command(name = "towerlab", mixinStandardHelpOptions = true, versionProvider = Towerlab.Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
@@ -63,6 +68,8 @@ public final class Towerlab implements Callable<Integer> {
   public static final int USER_ERROR = 2;
   /** Exit code of a command that ran but whose check failed (metrics differ, runs not synced). */
   public static final int NOT_CLEAN = 3;
+  /** Exit code of an output that could not be written (disk full, read-only, directory removed). */
+  public static final int IO_ERROR = 4;
 
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debugOption;
@@ -115,13 +122,21 @@ public final class Towerlab implements Callable<Integer> {
       t = t.getCause();
     }
     if (t instanceof UserException) {
-      err.println(t.getMessage());
+      err.println(Messages.clean(t.getMessage()));
       if (debug) {
         t.printStackTrace(err);
       }
       return USER_ERROR;
     }
-    err.println("towerlab: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)"));
+    java.io.IOException io = Messages.ioCause(ex);
+    if (io != null) {
+      err.println(Messages.clean(Messages.ioError(ex, io)));
+      if (debug) {
+        ex.printStackTrace(err);
+      }
+      return IO_ERROR;
+    }
+    err.println(Messages.clean("towerlab: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)")));
     if (debug) {
       t.printStackTrace(err);
     }
@@ -199,7 +214,9 @@ public final class Towerlab implements Callable<Integer> {
   }
 
   @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
-      description = "Load and bind every run of a config and build all its components, without loading data.")
+      description = {"Check every run of a config as 'run' does before it writes anything: bind and build every",
+          "component, load and split the data, and pass 2 rows through the model, one training step and",
+          "the evaluators. Writes nothing. --no-data checks the config and components only."})
   static final class Validate implements Callable<Integer> {
     @ParentCommand Towerlab parent;
 
@@ -214,6 +231,9 @@ public final class Towerlab implements Callable<Integer> {
             + " reused: same data files, intact split file.")
     Path splitFrom;
 
+    @Option(names = "--no-data", description = "Do not load data: check the config and build the components only.")
+    boolean noData;
+
     @Override
     public Integer call() {
       List<LoadedRun> runs = parent.load(config, overrides);
@@ -224,7 +244,7 @@ public final class Towerlab implements Callable<Integer> {
           throw new UserException(config + " (run " + run.config().run() + "): " + e.getMessage(), e);
         }
       }
-      // a tune: section's trials are built too (their values bind, the combinations are valid)
+      // a tune: section's trials are checked too (their values bind, the combinations are valid)
       List<org.towerlab.trainers.Tuner.TrialSpec> trials = runs.get(0).tune() == null ? List.of()
           : org.towerlab.trainers.Tuner.trials(parent.registry(), runs);
       for (org.towerlab.trainers.Tuner.TrialSpec t : trials) {
@@ -234,9 +254,18 @@ public final class Towerlab implements Callable<Integer> {
           throw new UserException(config + " (tuning trial " + t.run().config().run() + "): " + e.getMessage(), e);
         }
       }
+      if (!noData) {
+        // progress lines (data loaded, split sizes) go to stderr: stdout holds the verdict only
+        ExperimentRunner checker = new ExperimentRunner(parent.registry(), parent.err).splitFrom(splitFrom);
+        checker.check(runs);
+        if (!trials.isEmpty()) {
+          checker.check(trials.stream().filter(t -> t.sameAs() == null).map(t -> t.run()).toList());
+        }
+      }
       String split = splitFrom == null ? "" : "; " + SplitCheck.check(parent.registry(), runs, splitFrom);
       parent.out.println("OK: " + config + ": " + runs.size() + " run(s)"
-          + (trials.isEmpty() ? "" : ", " + trials.size() + " tuning trial(s)") + split);
+          + (trials.isEmpty() ? "" : ", " + trials.size() + " tuning trial(s)") + (noData ? " (data not loaded)" : "")
+          + split);
       return 0;
     }
 
@@ -437,7 +466,8 @@ public final class Towerlab implements Callable<Integer> {
             + " http://127.0.0.1:5000) or pass --uri.");
       }
       if (!server.startsWith("http://") && !server.startsWith("https://")) {
-        throw new UserException("towerlab mlflow sync: the MLflow server '" + server + "' (from "
+        throw new UserException("towerlab mlflow sync: the MLflow server '" + org.towerlab.tracking.Secrets.redact(server)
+            + "' (from "
             + (uri != null && !uri.isBlank() ? "--uri" : "MLFLOW_TRACKING_URI") + ") must be an http:// or https:// URL;"
             + " the Java client has no local file store.");
       }
@@ -452,7 +482,7 @@ public final class Towerlab implements Callable<Integer> {
               r.artifacts());
         }
       }
-      t.out.println(summary + " (" + server + ")");
+      t.out.println(summary + " (" + org.towerlab.tracking.Secrets.redact(server) + ")");
       return summary.count("failed") > 0 ? NOT_CLEAN : 0;
     }
   }

@@ -44,6 +44,7 @@ import org.towerlab.api.train.TrainResult;
 import org.towerlab.api.train.TrainingStrategy;
 import org.towerlab.registry.Registry;
 import org.towerlab.registry.config.LoadedRun;
+import org.towerlab.tracking.Secrets;
 import org.towerlab.tracking.local.AtomicFiles;
 import org.towerlab.tracking.local.LocalRun;
 import org.towerlab.tracking.local.MetricPoint;
@@ -94,6 +95,21 @@ public final class ExperimentRunner {
     return 0;
   }
 
+  /**
+   * Checks every run of a config as {@link #runAll} does before it writes anything (components,
+   * data, the {@link Preflight} dry pass), and writes nothing: {@code towerlab validate}.
+   *
+   * @throws org.towerlab.api.UserException at the first run that would fail before training
+   */
+  public void check(List<LoadedRun> runs) {
+    if (runs.isEmpty()) {
+      throw new UserException("The config has no runs.");
+    }
+    for (LoadedRun run : runs) {
+      prepare(run);
+    }
+  }
+
   /** Runs every child run and returns their outcomes (the parent's directory holds the leaderboard). */
   public List<RunOutcome> runAll(List<LoadedRun> runs, Path outRoot, boolean resume) {
     if (runs.isEmpty()) {
@@ -118,7 +134,7 @@ public final class ExperimentRunner {
       parent = tracker(runs.get(0).config(), new Seeds(runs.get(0).config().seed()));
       parent.start(new RunSpec(experiment, experiment + " (grid of " + runs.size() + ")", parentDir.getFileName().toString(),
           parentDir, null, Map.of("towerlab.grid", "parent", "towerlab.version", version())));
-      writeText(parentDir.resolve("config.yaml"), sourceText(runs.get(0)));
+      writeText(parentDir.resolve("config.yaml"), Secrets.redact(sourceText(runs.get(0))));
     }
     List<RunOutcome> outcomes = new ArrayList<>();
     try {
@@ -128,8 +144,7 @@ public final class ExperimentRunner {
       }
     } catch (RuntimeException e) {
       if (parent != null) {
-        parent.finish("FAILED");
-        parent.close();
+        failQuietly(parent, e);
       }
       throw e;
     }
@@ -184,11 +199,23 @@ public final class ExperimentRunner {
       TrainingStrategy strategy, List<Evaluator> evaluators) {}
 
   /**
-   * Builds every component of a run, checks that they fit together, loads and splits the data.
+   * Builds every component of a run, checks that they fit together, loads and splits the data,
+   * and makes the {@link Preflight} checks (a dry pass of the model, the evaluators' metric names).
    * User errors (bad config values, invalid combinations, bad data files) surface here, before any
-   * run directory or tracker run exists, so they leave no partial output.
+   * run directory or tracker run exists, so they leave no partial output; each names the config
+   * file and the run.
    */
   Prepared prepare(LoadedRun run) {
+    try {
+      return prepareRun(run);
+    } catch (UserException e) {
+      String where = run.source() + " (run " + run.config().run() + ")";
+      String m = String.valueOf(e.getMessage());
+      throw m.contains(run.source().toString()) ? e : new UserException(where + ": " + m, e);
+    }
+  }
+
+  private Prepared prepareRun(LoadedRun run) {
     ExperimentConfig cfg = run.config();
     Seeds seeds = new Seeds(cfg.seed());
     Model model = registry.build(Kind.MODEL, cfg.model(), "$.model", seeds, Model.class);
@@ -224,7 +251,11 @@ public final class ExperimentRunner {
           + (split.hasLoggedNegatives() ? " (or {type: pointwise})." : "."));
     }
     tracker(cfg, seeds); // a bad tracking section fails here too (factories do no IO)
-    return new Prepared(run, seeds, split, model, sampler, loss, strategy, evaluators);
+    Preflight.check(registry, run, split);
+    // what the run writes (config copies, params, provenance) never holds credentials of a URI
+    LoadedRun written = new LoadedRun(run.source(), cfg, Secrets.redact(run.raw()), Secrets.redact(run.effective()),
+        run.gridValues());
+    return new Prepared(written, seeds, split, model, sampler, loss, strategy, evaluators);
   }
 
   /**
@@ -356,20 +387,21 @@ public final class ExperimentRunner {
         tracker.logArtifact(png, "plots/" + png.getParent().getParent().getFileName());
       }
       if (Files.isDirectory(dir.resolve("embeddings"))) {
-        for (String f : List.of("embeddings.json", "items.f32", "queries.f32")) {
-          tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
+        for (String f : List.of("embeddings.json", "items.f32", "queries.f32", Embeddings.CODES)) {
+          if (Files.exists(dir.resolve("embeddings").resolve(f))) {
+            tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
+          }
         }
       }
       tracker.finish("FINISHED");
       tracker.close();
       return new RunOutcome(cfg.run(), dir.getFileName().toString(), dir, metrics, result);
     } catch (IOException e) {
-      tracker.finish("FAILED");
-      tracker.close();
-      throw new UncheckedIOException(e);
+      UncheckedIOException u = new UncheckedIOException(e);
+      failQuietly(tracker, u);
+      throw u;
     } catch (RuntimeException e) {
-      tracker.finish("FAILED");
-      tracker.close();
+      failQuietly(tracker, e);
       throw e;
     }
   }
@@ -404,6 +436,24 @@ public final class ExperimentRunner {
         return t;
       }
     };
+  }
+
+  /**
+   * Marks a run FAILED and closes its tracker while {@code cause} is on its way out. A cleanup
+   * that fails too (the disk that caused the error is still full) is attached to the cause as a
+   * suppressed exception, never thrown in its place.
+   */
+  static void failQuietly(Tracker tracker, Throwable cause) {
+    try {
+      tracker.finish("FAILED");
+    } catch (RuntimeException cleanup) {
+      cause.addSuppressed(cleanup);
+    }
+    try {
+      tracker.close();
+    } catch (RuntimeException cleanup) {
+      cause.addSuppressed(cleanup);
+    }
   }
 
   /** The grid's config file as written (the parent run records the grid, not one child). */
@@ -578,21 +628,29 @@ public final class ExperimentRunner {
     AtomicFiles.write(file, buf.array());
   }
 
+  /**
+   * The run's directory: with {@code resume} {@code parent/id} (existing or new), else a new one,
+   * {@code id}, {@code id-2}, ... created atomically, so two processes starting at once never get
+   * the same.
+   */
   static Path uniqueDir(Path parent, String id, boolean resume) {
     Path dir = parent.resolve(id);
-    if (!resume) {
-      int n = 2;
-      while (Files.exists(dir)) {
-        dir = parent.resolve(id + "-" + n++);
-      }
-    }
     try {
-      Files.createDirectories(dir);
+      if (resume) {
+        return Files.createDirectories(dir);
+      }
+      Files.createDirectories(parent);
+      for (int n = 2; ; n++) {
+        try {
+          return Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          dir = parent.resolve(id + "-" + n);
+        }
+      }
     } catch (IOException e) {
-      throw new UserException("Cannot create the run directory " + dir + " (" + e.getMessage()
-          + "). Pass a writable --out directory.");
+      throw new UserException("Cannot create the run directory " + dir + " (" + e + "). Pass a writable --out"
+          + " directory.");
     }
-    return dir;
   }
 
   static String slug(String s) {

@@ -82,7 +82,8 @@ public final class Tuner {
     parent.start(new RunSpec(experiment, experiment + " (tune: " + tune.search() + ", " + budget + " trials x "
         + methods.size() + " methods)", parentDir.getFileName().toString(), parentDir, null,
         Map.of("towerlab.tune", "parent", "towerlab.version", ExperimentRunner.version())));
-    ExperimentRunner.writeText(parentDir.resolve("config.yaml"), runner.sourceText(first));
+    ExperimentRunner.writeText(parentDir.resolve("config.yaml"),
+        org.towerlab.tracking.Secrets.redact(runner.sourceText(first)));
     List<Trial> trials = new ArrayList<>();
     try {
       for (int i = 0; i < prepared.size(); i++) {
@@ -106,8 +107,7 @@ public final class Tuner {
             o.metrics()));
       }
     } catch (RuntimeException e) {
-      parent.finish("FAILED");
-      parent.close();
+      ExperimentRunner.failQuietly(parent, e);
       throw e;
     }
     Search search = new Search(tune, methods, trials, budget, parentDir);

@@ -69,6 +69,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * </ol>
  */
 public final class ConfigLoader {
+  /** The largest config file read, in bytes. */
+  public static final long MAX_CONFIG_BYTES = 1 << 20;
   private static final List<Default> DEFAULTS = List.of(
       new Default("sampler", Kind.SAMPLER, "in-batch", false),
       new Default("loss", Kind.LOSS, "sampled-softmax", false),
@@ -145,9 +147,17 @@ public final class ConfigLoader {
   // ---------------------------------------------------------------- parsing
 
   private Source parse(Path file) {
-    if (!Files.isRegularFile(file)) {
+    if (Files.isDirectory(file)) {
+      throw new UserException("Config path " + file + " is a directory, not a config file. Pass a .yaml, .yml or"
+          + " .json file" + configsIn(file) + ".");
+    }
+    if (!Files.exists(file)) {
       throw new UserException("Config file " + file + " does not exist (working directory "
           + Path.of("").toAbsolutePath() + "). Check the path.");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("Config path " + file + " is not a regular file (a device, pipe or socket). Pass a"
+          + " .yaml, .yml or .json file.");
     }
     String lower = file.getFileName().toString().toLowerCase();
     ObjectMapper m;
@@ -158,12 +168,7 @@ public final class ConfigLoader {
     } else {
       throw new UserException("Config file " + file + " must end in .yaml, .yml or .json.");
     }
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new UserException("Cannot read config file " + file + ": " + e.getMessage(), e);
-    }
+    String text = readText(file);
     JsonNode tree;
     try {
       tree = m.readTree(text);
@@ -178,6 +183,65 @@ public final class ConfigLoader {
           + " at the top level, not a " + tree.getNodeType().toString().toLowerCase() + ".");
     }
     return new Source(file, tree, LineIndex.of(m, text));
+  }
+
+  /**
+   * The file as UTF-8 text; a binary file (NUL bytes, undecodable bytes) is refused as such, and so
+   * is a file over {@link #MAX_CONFIG_BYTES} (a config is a small text file, and the YAML parser is
+   * slow on huge scalars).
+   */
+  private static String readText(Path file) {
+    byte[] bytes;
+    try {
+      long size = Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new UserException("Config file " + file + " is " + String.format(java.util.Locale.ROOT, "%,d", size)
+            + " bytes; a config is a small text file (at most " + String.format(java.util.Locale.ROOT, "%,d",
+                MAX_CONFIG_BYTES) + " bytes). Pass the experiment's .yaml or .json config, and keep data in data"
+            + " files.");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UserException("Cannot read config file " + file + ": " + e.getMessage() + ". Check that it is"
+          + " readable.", e);
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == 0) {
+        throw new UserException("Config file " + file + " is a binary file (it holds a NUL byte at offset " + i
+            + "), not YAML or JSON text. Pass the experiment's .yaml or .json config.");
+      }
+    }
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      int line = 1;
+      int offset = 0;
+      java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+      java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+      java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+      d.decode(in, out, true); // stops at the first malformed byte
+      offset = in.position();
+      for (int i = 0; i < offset; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new UserException("Config file " + file + " is not UTF-8 text: the bytes at offset " + offset
+          + " (line " + line + ") are not valid UTF-8. A config is a YAML or JSON text file; if this one was saved"
+          + " in another encoding, save it as UTF-8.", e);
+    }
+  }
+
+  /** " (this directory holds a.yaml, b.yaml)" or "". */
+  private static String configsIn(Path dir) {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      List<String> names = s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")).sorted().limit(5).toList();
+      return names.isEmpty() ? "" : " (this directory holds " + String.join(", ", names) + ")";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static UserException syntaxError(Path file, String text, JsonProcessingException e) {

@@ -92,7 +92,7 @@ class DatasetsModuleTest {
 
   @Test
   void factory_simulatorWithoutSeed_usesRunSeeds() {
-    SimulatorConfig cfg = new SimulatorConfig(5, 5, null, null, null, null, 2.0, null, null, null, null, null, null, null);
+    SimulatorConfig cfg = new SimulatorConfig(5, 5, null, null, null, null, 2.0, null, null, null, null, null, null, null, null);
 
     Simulator sim = registration(Kind.DATA, "simulator").create(cfg, CTX);
 

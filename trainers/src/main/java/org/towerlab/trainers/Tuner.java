@@ -68,7 +68,11 @@ public final class Tuner {
     List<TrialSpec> specs = trials(registry, runs);
     int budget = (int) specs.stream().filter(t -> t.method().equals(methods.get(0).name())).mapToInt(TrialSpec::number)
         .max().orElse(0);
-    // every trial config is built (and the data split) before anything is written
+    // every method's first run (with tune.metric) and every trial config is built and checked, and
+    // the data split, before anything is written
+    for (Method m : methods) {
+      runner.prepare(m.runs().get(0));
+    }
     List<ExperimentRunner.Prepared> prepared = new ArrayList<>();
     for (TrialSpec t : specs) {
       prepared.add(t.sameAs() != null ? null : runner.prepare(t.run()));

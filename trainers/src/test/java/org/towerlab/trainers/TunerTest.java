@@ -211,14 +211,15 @@ class TunerTest {
   }
 
   @Test
-  void search_unknownMetric_userExceptionListingTheValidationMetrics() {
+  void search_unknownMetric_userExceptionBeforeAnythingIsWritten() {
     List<LoadedRun> bad = Harness.load(tmp.resolve("cfg5"), BASE + """
         tune: {trials: 1, metric: auc, space: {trainer.learning-rate: [0.01]}}
         """);
     assertThatThrownBy(() -> new ExperimentRunner(Harness.REGISTRY, new PrintStream(new ByteArrayOutputStream()))
         .runAll(bad, tmp.resolve("out5"), false))
         .isInstanceOf(UserException.class)
-        .hasMessageContaining("tune.metric 'auc'")
+        .hasMessageContaining("$.tune.metric is 'auc'")
         .hasMessageContaining("recall@20");
+    assertThat(tmp.resolve("out5")).doesNotExist();
   }
 }

@@ -25,7 +25,7 @@ public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.P
   private final double alpha;
   private final boolean excludePositives;
   static final int MAX_REDRAWS = 100;
-  private double[] cumulative;
+  private volatile double[] cumulative;
   private float[] logQ;
 
   public CorpusSampler(int numNegatives, boolean shared, double alpha) {
@@ -47,7 +47,13 @@ public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.P
     this.excludePositives = excludePositives;
   }
 
-  private synchronized void build(SamplerContext ctx) {
+  private void build(SamplerContext ctx) {
+    if (cumulative == null) {
+      buildOnce(ctx);
+    }
+  }
+
+  private synchronized void buildOnce(SamplerContext ctx) {
     if (cumulative != null) {
       return;
     }
@@ -58,15 +64,16 @@ public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.P
       w[i] = alpha == 0 ? 1.0 : Math.pow(ctx.frequency().count(i) + 1.0, alpha);
       total += w[i];
     }
-    cumulative = new double[n];
+    double[] cum = new double[n];
     logQ = new float[n];
     double run = 0;
     for (int i = 0; i < n; i++) {
       run += w[i];
-      cumulative[i] = run / total;
+      cum[i] = run / total;
       logQ[i] = (float) Math.log(w[i] / total);
     }
-    cumulative[n - 1] = 1.0;
+    cum[n - 1] = 1.0;
+    cumulative = cum; // published last: a non-null cumulative means logQ is built too
   }
 
   @Override

@@ -123,7 +123,7 @@ final class Bench {
         return EnumSet.of(p);
       }
     }
-    throw new UserException("Unknown benchmark '" + what + "' in --what. Known: [train, eval, scoring, memory, all].");
+    throw new UserException("Unknown benchmark '" + what + "' in --what. Known: [train, eval, scoring, memory, all, spark-scale].");
   }
 
   /** Runs the parts in order, then prints the Markdown table. */

@@ -54,7 +54,7 @@ record ChildTask(String source, String effective, String raw, String gridValues,
 
   /** Runs the child on this executor. */
   Result call() {
-    Executors.init();
+    Executors.taskThread();
     Registry registry = Executors.registry();
     LoadedRun run = load(registry);
     Configuration conf = Executors.hadoopConf();
@@ -93,9 +93,10 @@ record ChildTask(String source, String effective, String raw, String gridValues,
       JsonNode eff = JSON.readTree(effective);
       ExperimentConfig cfg = new ConfigLoader(registry).bind(eff, source);
       JsonNode rebound = registry.effective(cfg);
-      if (!rebound.equals(eff)) {
+      if (!rebound.toString().equals(eff.toString())) { // the run id hashes this text
         throw new IllegalStateException("the effective config of run " + cfg.run() + " binds to another tree on this"
-            + " executor (different TowerLab versions on the driver and the executors?)");
+            + " executor (different TowerLab versions on the driver and the executors?): " + rebound + " instead of "
+            + eff);
       }
       Map<String, Object> grid = JSON.readValue(gridValues, new TypeReference<LinkedHashMap<String, Object>>() {});
       return new LoadedRun(Path.of(source), cfg, JSON.readTree(raw), rebound, grid);

@@ -35,6 +35,16 @@ final class Executors {
     }
   }
 
+  /**
+   * Prepares the calling task thread for the engine: PyTorch's grad mode is per thread and on in a
+   * new thread, while the trainers expect it off outside their gradient collectors (as on the
+   * thread that started the engine, where DJL turns it off), so a task turns it off first.
+   */
+  static void taskThread() {
+    init();
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+  }
+
   /** One registry per JVM (discovery scans the class path; the registry is read-only afterwards). */
   static synchronized Registry registry() {
     if (registry == null) {

@@ -168,7 +168,7 @@ public final class SparkCorpusEvaluation {
 
   private static Iterator<Partial> evaluatePartition(Iterator<QueryRow> it, float[] items, int dim, int[] counts,
       Options o, List<String> keys) {
-    Executors.init();
+    Executors.taskThread();
     List<QueryRow> rows = new ArrayList<>();
     it.forEachRemaining(rows::add);
     if (rows.isEmpty()) {

@@ -150,6 +150,46 @@ public final class SparkCorpusEvaluation {
     return new Result(metrics, count, keys, rows, peak);
   }
 
+  /**
+   * The query rows of a split's {@code part} ({@code valid} or {@code test}) as the single-machine
+   * evaluation sees them: targets are the part's positive rows' items, seen items those of train
+   * (plus valid when testing), both sorted and distinct, and row {@code q} of {@code queries} is
+   * query {@code q}'s embedding. For splits that fit the driver; at scale the rows are built by a
+   * Spark job from the same columns.
+   */
+  public static List<QueryRow> rows(org.towerlab.api.data.Split split, String part, float[] queries, int dim) {
+    org.towerlab.api.data.InteractionLog target = split.part(part);
+    org.towerlab.api.data.InteractionLog seen = "test".equals(part)
+        ? org.towerlab.trainers.Evaluations.concat(split.train(), split.valid()) : split.train();
+    int nq = queries.length / dim;
+    int[][] t = byQuery(target, nq, true);
+    int[][] s = byQuery(seen, nq, false);
+    List<QueryRow> rows = new ArrayList<>();
+    for (int q = 0; q < nq; q++) {
+      rows.add(new QueryRow(q, Arrays.copyOfRange(queries, q * dim, (q + 1) * dim), t[q], s[q]));
+    }
+    return rows;
+  }
+
+  /** Sorted distinct items per query of {@code log}'s rows (with {@code positives}: rows labelled {@code positive} = 0 skipped). */
+  private static int[][] byQuery(org.towerlab.api.data.InteractionLog log, int nq, boolean positives) {
+    java.util.List<java.util.TreeSet<Integer>> sets = new ArrayList<>();
+    for (int q = 0; q < nq; q++) {
+      sets.add(new java.util.TreeSet<>());
+    }
+    float[] keep = positives && log.hasLabel("positive") ? log.label("positive") : null;
+    for (int r = 0; r < log.size(); r++) {
+      if (keep == null || keep[r] > 0f) {
+        sets.get(log.queries()[r]).add(log.items()[r]);
+      }
+    }
+    int[][] out = new int[nq][];
+    for (int q = 0; q < nq; q++) {
+      out[q] = sets.get(q).stream().mapToInt(Integer::intValue).toArray();
+    }
+    return out;
+  }
+
   /** The per-query keys in the topk evaluator's order: every metric at every K, then avg-popularity@K. */
   static List<String> keys(Options o) {
     List<String> keys = new ArrayList<>();

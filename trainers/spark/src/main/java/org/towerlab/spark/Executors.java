@@ -42,6 +42,7 @@ final class Executors {
    */
   static void taskThread() {
     init();
+    ai.djl.engine.Engine.getInstance(); // loads the native library on the first task of this JVM
     ai.djl.pytorch.jni.JniUtils.setGradMode(false);
   }
 

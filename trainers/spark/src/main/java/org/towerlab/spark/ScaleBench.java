@@ -110,6 +110,10 @@ final class ScaleBench {
     out.println("|---|---:|");
     out.printf(Locale.ROOT, "| job wall time | %.1f s |%n", seconds);
     out.printf(Locale.ROOT, "| queries per second (job) | %,.0f |%n", r.queries() / seconds);
+    if (nq < 1_000_000) {
+      out.printf(Locale.ROOT, "| job wall time extrapolated to 1,000,000 queries (linear in queries) | %.0f s |%n",
+          seconds * 1e6 / nq);
+    }
     out.printf(Locale.ROOT, "| pairs per second (job) | %,.3g |%n", pairs / seconds);
     out.printf(Locale.ROOT, "| scoring GFLOP/s (job, 2 D per pair) | %.1f |%n", gflops);
     out.printf(Locale.ROOT, "| single-machine evaluator, 1 thread: queries per second (%,d measured) | %,.0f |%n", single,

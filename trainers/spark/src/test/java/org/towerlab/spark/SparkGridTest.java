@@ -53,7 +53,7 @@ class SparkGridTest {
 
   @BeforeAll
   static void runBoth() throws IOException {
-    registry = Registry.discover();
+    registry = Executors.registry();
     config = dir.resolve("grid.yaml");
     Files.writeString(config, GRID);
     local = dir.resolve("local");
@@ -63,6 +63,14 @@ class SparkGridTest {
     int code = cli(out).execute("run", config.toString(), "--out", spark.toString(), "--spark", "local[2]");
     sparkOut = out.toString(StandardCharsets.UTF_8);
     assertThat(code).as(sparkOut).isZero();
+  }
+
+  /** The CLI with the real registry (every module, this one's parquet source and given protocol). */
+  static Towerlab cliWith(ByteArrayOutputStream out) {
+    if (registry == null) {
+      registry = Executors.registry();
+    }
+    return cli(out);
   }
 
   static Towerlab cli(ByteArrayOutputStream out) {

@@ -62,12 +62,30 @@ public final class SparkBackend implements ClusterBackend {
       return 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (Exception e) { // a failed job's SparkException is thrown undeclared through Scala
+      if (e instanceof org.apache.spark.SparkException se) {
+        throw userErrorOf(se);
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
     } finally {
       spark.stop();
       if (staging != null) {
         Executors.deleteQuietly(staging);
       }
     }
+  }
+
+  /**
+   * A task's user error (a data file an executor cannot read) as the user error it is, so the
+   * command exits 2 with its message; anything else unchanged.
+   */
+  static RuntimeException userErrorOf(org.apache.spark.SparkException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.towerlab.api.UserException u) {
+        return new org.towerlab.api.UserException("A Spark task failed: " + u.getMessage(), e);
+      }
+    }
+    return new IllegalStateException(e.getMessage(), e);
   }
 
   /** Pushes what the driver wrote in its staging experiment directory (parent, leaderboard) to the store. */

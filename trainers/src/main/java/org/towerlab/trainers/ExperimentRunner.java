@@ -117,7 +117,7 @@ public final class ExperimentRunner {
    * its tracker's parent: what a cluster task runs.
    */
   public RunOutcome runChild(LoadedRun run, Path runDir, String parentRunId) {
-    return runIn(prepare(run), runDir, true, parentRunId);
+    return runIn(prepare(run), runDir, true, parentRunId, false);
   }
 
   /**
@@ -340,10 +340,10 @@ public final class ExperimentRunner {
   RunOutcome runOne(Prepared prepared, Path expDir, boolean resume, String parentRunId, boolean validationOnly) {
     LoadedRun run = prepared.run();
     String runId = slug(run.config().run()) + "-" + hash(run.effective().toString());
-    return runIn(prepared, uniqueDir(expDir, runId, resume), resume, parentRunId);
+    return runIn(prepared, uniqueDir(expDir, runId, resume), resume, parentRunId, validationOnly);
   }
 
-  private RunOutcome runIn(Prepared prepared, Path dir, boolean resume, String parentRunId) {
+  private RunOutcome runIn(Prepared prepared, Path dir, boolean resume, String parentRunId, boolean validationOnly) {
     LoadedRun run = prepared.run();
     ExperimentConfig cfg = run.config();
     Seeds seeds = prepared.seeds();

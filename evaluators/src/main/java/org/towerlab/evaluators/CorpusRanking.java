@@ -12,9 +12,10 @@ import org.towerlab.api.eval.Scorer;
  * {@link Scorer#scoreBlock}, one {@code queries x item-block} block at a time, each on its own
  * sub-manager that is closed before the next, with each query's seen items removed. The order is
  * total (higher score first, then lower item id, NaN below every number), so the lists do not
- * depend on the block sizes. See {@code docs/metrics.md} ("How a block is scored").
+ * depend on the block sizes. See {@code docs/metrics.md} ("How a block is scored"). Public for jobs
+ * that rank the corpus elsewhere (the Spark corpus evaluation), so they rank with the same code.
  */
-final class CorpusRanking {
+public final class CorpusRanking {
   private final Scorer scorer;
   private final int[][] seen;
   private final int k;
@@ -26,7 +27,7 @@ final class CorpusRanking {
    * @param k the length of the lists
    * @param itemBlock items per block, 0 for the whole corpus in one block
    */
-  CorpusRanking(Scorer scorer, int[][] seen, int k, int itemBlock, NDManager manager) {
+  public CorpusRanking(Scorer scorer, int[][] seen, int k, int itemBlock, NDManager manager) {
     this.scorer = scorer;
     this.seen = seen;
     this.k = k;
@@ -40,7 +41,7 @@ final class CorpusRanking {
   }
 
   /** The top {@code k} unseen items of each query of {@code qids}, best first. */
-  int[][] top(long[] qids) {
+  public int[][] top(long[] qids) {
     int numItems = scorer.numItems();
     int rows = qids.length;
     TopKHeap heap = new TopKHeap(rows, k);

@@ -117,11 +117,8 @@ public final class TopKEvaluator implements Evaluator {
       }
     }
 
-    double[] discount = EvalSupport.discounts(maxK);
-    double[] idealPrefix = new double[maxK + 1];
-    for (int r = 0; r < maxK; r++) {
-      idealPrefix[r + 1] = idealPrefix[r] + discount[r];
-    }
+    double[] discount = TopKScoring.discounts(maxK);
+    double[] idealPrefix = TopKScoring.idealPrefix(discount);
 
     CorpusRanking ranking = new CorpusRanking(scorer, seen, maxK, config.itemBlock(), ctx.manager());
     for (int qFrom = 0; qFrom < n; qFrom += config.queryBlock()) {
@@ -129,7 +126,8 @@ public final class TopKEvaluator implements Evaluator {
       long[] qids = Arrays.copyOfRange(evaluated, qFrom, qFrom + rows);
       int[][] lists = ranking.top(qids);
       for (int r = 0; r < rows; r++) {
-        score(qFrom + r, lists[r], targets[(int) qids[r]], ks, discount, idealPrefix, perQuery, popularity, covered);
+        TopKScoring.score(config.metrics(), qFrom + r, lists[r], targets[(int) qids[r]], ks, discount, idealPrefix,
+            perQuery, popularity, covered);
       }
     }
 
@@ -150,55 +148,8 @@ public final class TopKEvaluator implements Evaluator {
         evaluated);
   }
 
-  private void score(int index, int[] list, int[] targets, int[] ks, double[] discount,
-      double[] idealPrefix, Map<String, double[]> perQuery, int[] popularity, boolean[][] covered) {
-    int len = list.length;
-    boolean[] hit = new boolean[len];
-    for (int r = 0; r < len; r++) {
-      hit[r] = Arrays.binarySearch(targets, list[r]) >= 0;
-    }
-    int hits = 0;
-    double dcg = 0;
-    int firstHit = 0; // 1-based rank of the first hit, 0 = none yet
-    double popSum = 0;
-    int r = 0;
-    for (int i = 0; i < ks.length; i++) {
-      int k = ks[i];
-      int upTo = Math.min(k, len);
-      for (; r < upTo; r++) {
-        if (hit[r]) {
-          hits++;
-          dcg += discount[r];
-          if (firstHit == 0) {
-            firstHit = r + 1;
-          }
-        }
-        if (popularity != null) {
-          popSum += popularity[list[r]];
-        }
-      }
-      for (String m : config.metrics()) {
-        double v = switch (m) {
-          case "recall" -> (double) hits / targets.length;
-          case "hit" -> hits > 0 ? 1.0 : 0.0;
-          case "precision" -> (double) hits / k;
-          case "ndcg" -> dcg / idealPrefix[Math.min(targets.length, k)];
-          case "mrr" -> firstHit == 0 ? 0.0 : 1.0 / firstHit;
-          default -> throw new IllegalStateException("metric " + m);
-        };
-        perQuery.get(m + "@" + k)[index] = v;
-      }
-      if (popularity != null) {
-        perQuery.get("avg-popularity@" + k)[index] = upTo == 0 ? 0.0 : popSum / upTo;
-        for (int j = 0; j < upTo; j++) {
-          covered[i][list[j]] = true;
-        }
-      }
-    }
-  }
-
   /** Training interactions per item (positive rows only when the log carries the label). */
-  static int[] trainCounts(Split split, int numItems) {
+  public static int[] trainCounts(Split split, int numItems) {
     int[] counts = new int[numItems];
     InteractionLog train = split.train();
     if (train == null) {

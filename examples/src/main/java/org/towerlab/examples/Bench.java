@@ -135,7 +135,7 @@ final class Bench {
       }
     }
     throw new UserException("Unknown benchmark '" + what + "' in --what. Known: [train, eval, scoring, memory,"
-        + " pytorch, crossover, vocab, two-jobs, scale, all].");
+        + " pytorch, crossover, vocab, two-jobs, scale, all, spark-scale].");
   }
 
   /** Runs the parts in order, then prints the Markdown table. */

@@ -162,6 +162,15 @@ public final class Towerlab implements Callable<Integer> {
     return new ConfigLoader(registry()).loadRuns(config, overrides, env);
   }
 
+  /** The cluster backend {@code name} on the class path (the {@code towerlab-spark} module), or a user error. */
+  static org.towerlab.trainers.ClusterBackend cluster(String name, String option) {
+    return org.towerlab.trainers.ClusterBackend.find(name).orElseThrow(() -> new UserException(option + " needs the"
+        + " towerlab-" + name + " module on the class path, and this distribution does not have it (a local run never"
+        + " loads Spark). From a source checkout, ./towerlab adds it when the command line has --spark; on a cluster,"
+        + " submit the job jar (mvn -B -ntp -Pjob-jar package -pl trainers/spark -am) with spark-submit. See"
+        + " docs/scale.md."));
+  }
+
   /** Version from the Maven-filtered {@code towerlab-version.properties}. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -196,11 +205,17 @@ public final class Towerlab implements Callable<Integer> {
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs",
-        description = "Run store directory (default: ${DEFAULT-VALUE}).")
-    Path outDir;
+        description = "Run store directory (default: ${DEFAULT-VALUE}); with --spark also a Hadoop file system URI"
+            + " every executor can reach (hdfs://..., s3a://...).")
+    String outDir;
 
     @Option(names = "--resume", description = "Skip runs already finished in the run store.")
     boolean resume;
+
+    @Option(names = "--spark", paramLabel = "MASTER",
+        description = "Run each grid child as a task of a Spark job on MASTER (local[2], spark://host:7077, yarn);"
+            + " needs the towerlab-spark module on the class path (docs/scale.md).")
+    String spark;
 
     @Option(names = "--split-from", paramLabel = "RUN_DIR",
         description = "Use the split of an earlier run (its split.csv.gz) instead of the protocol; refused when the"
@@ -210,8 +225,12 @@ public final class Towerlab implements Callable<Integer> {
     @Override
     public Integer call() {
       List<LoadedRun> runs = parent.load(config, overrides);
+      if (spark != null) {
+        return cluster("spark", "--spark").runGrid(parent.registry(), runs,
+            new org.towerlab.trainers.ClusterBackend.GridRequest(spark, outDir, resume, splitFrom), parent.out);
+      }
       org.towerlab.trainers.EngineRuntime.apply(runs.get(0).runtime());
-      return new ExperimentRunner(parent.registry(), parent.out).splitFrom(splitFrom).run(runs, outDir, resume);
+      return new ExperimentRunner(parent.registry(), parent.out).splitFrom(splitFrom).run(runs, Path.of(outDir), resume);
     }
   }
 
@@ -498,8 +517,9 @@ public final class Towerlab implements Callable<Integer> {
     @ParentCommand Towerlab parent;
 
     @Option(names = "--what", paramLabel = "PART", defaultValue = "all",
-        description = "train, eval, scoring, memory, crossover, vocab, two-jobs, scale, pytorch or all (every part"
-            + " but pytorch, which needs Python; default: ${DEFAULT-VALUE}).")
+        description = "train, eval, scoring, memory, crossover, vocab, two-jobs, scale, pytorch, all (every part"
+            + " but pytorch, which needs Python, and spark-scale) or spark-scale (the Spark corpus-scale scoring job;"
+            + " needs the towerlab-spark module, see docs/scale.md) (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = "--quick", description = "Shrink every benchmark to a smoke test (numbers not for docs).")
@@ -525,8 +545,20 @@ public final class Towerlab implements Callable<Integer> {
     @Option(names = "--worker", hidden = true, description = "Internal: run one benchmark job and print its result.")
     String worker;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+        description = "With --what spark-scale: the Spark master of the corpus-scale scoring benchmark (local[2]).")
+    String spark;
+
+    @Option(names = "--bench-set", paramLabel = "KEY=VALUE",
+        description = "A size of the Spark benchmark: queries, items, dim, k, partitions, query-block, item-block.")
+    Map<String, String> benchSet = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() {
+      if (what.equals("spark-scale")) {
+        cluster("spark", "bench --what spark-scale").bench(spark == null ? "local[2]" : spark, benchSet, parent.out);
+        return 0;
+      }
       Bench bench = new Bench(parent.registry(), parent.out, parent.err, quick);
       if (worker != null) {
         PerfBench.worker(bench, worker, parent.out);

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Assumptions;
  * A real {@code mlflow server} (sqlite store, proxied artifacts) on a free port of 127.0.0.1, from
  * the venv that {@code scripts/mlflow-venv.sh} caches; the test is skipped when the venv is absent
  * or with {@code -Dtowerlab.mlflow.skip=true}. Stopped (with its worker processes) by {@link #close}.
+ * Public for the Spark module's tests, which get it through this module's test-jar.
  */
-final class MlflowTestServer implements AutoCloseable {
-  final String uri;
+public final class MlflowTestServer implements AutoCloseable {
+  public final String uri;
   private final Process server;
   private final Path dir;
 
@@ -32,7 +33,7 @@ final class MlflowTestServer implements AutoCloseable {
     this.dir = dir;
   }
 
-  static MlflowTestServer start(Path dir) throws Exception {
+  public static MlflowTestServer start(Path dir) throws Exception {
     Path python = venvPython();
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -87,7 +88,7 @@ final class MlflowTestServer implements AutoCloseable {
   }
 
   /** A GET against the server's REST API; asserts HTTP 200. */
-  String get(String pathAndQuery) throws Exception {
+  public String get(String pathAndQuery) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri + pathAndQuery))
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -95,7 +96,7 @@ final class MlflowTestServer implements AutoCloseable {
   }
 
   /** A POST of a JSON body; asserts HTTP 200. */
-  String post(String path, String json) throws Exception {
+  public String post(String path, String json) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri + path))
         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
@@ -104,7 +105,7 @@ final class MlflowTestServer implements AutoCloseable {
     return r.body();
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(dir.resolve("server.log"));
     } catch (IOException e) {

@@ -71,6 +71,7 @@ public final class ExperimentRunner {
   private final Map<String, Cached<Split>> splits = new HashMap<>();
   private final SplitFile splitFiles = new SplitFile();
   private Path splitFrom;
+  private boolean localTrackingOnly;
 
   public ExperimentRunner(Registry registry, PrintStream console) {
     this.registry = registry;
@@ -84,6 +85,59 @@ public final class ExperimentRunner {
   public ExperimentRunner splitFrom(Path runDir) {
     this.splitFrom = runDir;
     return this;
+  }
+
+  /**
+   * Records every run in the local run store only, whatever its {@code tracking:} section says (the
+   * effective config and so the run id are unchanged). A distributed grid's executors use it and
+   * then push the finished run to MLflow with the idempotent {@code MlflowSync}, so a retried task
+   * never creates a second MLflow run or a second metric point.
+   */
+  public ExperimentRunner localTrackingOnly(boolean on) {
+    this.localTrackingOnly = on;
+    return this;
+  }
+
+  /**
+   * Runs the children of a grid elsewhere (the tasks of a cluster job, see {@link ClusterBackend}).
+   * The parent run, the leaderboard and the summary stay with {@link #runAll}.
+   */
+  public interface Children {
+    /**
+     * Runs every child (each already checked by {@link #check}) as {@link #runChild} does, with
+     * {@code expDir} as the experiment directory, and returns their outcomes in the order of
+     * {@code runs}.
+     */
+    List<RunOutcome> run(List<LoadedRun> runs, Path expDir, boolean resume, String parentRunId);
+  }
+
+  /**
+   * Checks and runs one child of a grid into {@code runDir} (from {@link #reserveRunDir}) as
+   * {@link #runAll} does, resuming what an earlier attempt left there, with {@code parentRunId} as
+   * its tracker's parent: what a cluster task runs.
+   */
+  public RunOutcome runChild(LoadedRun run, Path runDir, String parentRunId) {
+    return runIn(prepare(run), runDir, true, parentRunId, false);
+  }
+
+  /**
+   * The directory a run gets under {@code expDir}, created now: {@code <run-id>} with
+   * {@code resume} (existing or new), else a new {@code <run-id>}, {@code <run-id>-2}, ... as
+   * {@link #runAll} picks it. A cluster driver reserves the children's directories with it, so a
+   * retried task resumes in its own directory instead of creating a sibling.
+   */
+  public static Path reserveRunDir(Path expDir, LoadedRun run, boolean resume) {
+    return uniqueDir(expDir, runId(run), resume);
+  }
+
+  /** A run's id: {@code <run-slug>-<hash of the effective config with URI credentials masked>}. */
+  public static String runId(LoadedRun run) {
+    return slug(run.config().run()) + "-" + hash(Secrets.redact(run.effective()).toString());
+  }
+
+  /** The experiment directory of a config's runs under {@code outRoot}. */
+  public static Path experimentDir(Path outRoot, List<LoadedRun> runs) {
+    return outRoot.resolve(slug(runs.get(0).config().name()));
   }
 
   /** The outcome of one run, for the leaderboard. */
@@ -112,6 +166,14 @@ public final class ExperimentRunner {
 
   /** Runs every child run and returns their outcomes (the parent's directory holds the leaderboard). */
   public List<RunOutcome> runAll(List<LoadedRun> runs, Path outRoot, boolean resume) {
+    return runAll(runs, outRoot, resume, null);
+  }
+
+  /**
+   * As {@link #runAll(List, Path, boolean)}, with the children run by {@code children} (null: one
+   * after the other in this process); the parent, leaderboard and summary are written here.
+   */
+  public List<RunOutcome> runAll(List<LoadedRun> runs, Path outRoot, boolean resume, Children children) {
     if (runs.isEmpty()) {
       throw new UserException("The config has no runs.");
     }
@@ -138,7 +200,10 @@ public final class ExperimentRunner {
     }
     List<RunOutcome> outcomes = new ArrayList<>();
     try {
-      for (int i = 0; i < runs.size(); i++) {
+      if (children != null) {
+        outcomes.addAll(children.run(runs, expDir, resume, parent == null ? null : parent.runId()));
+      }
+      for (int i = 0; children == null && i < runs.size(); i++) {
         console.printf(Locale.ROOT, "== run %d/%d: %s%n", i + 1, runs.size(), runs.get(i).config().run());
         outcomes.add(runOne(prepared.get(i), expDir, resume, parent == null ? null : parent.runId(), false));
       }
@@ -274,6 +339,12 @@ public final class ExperimentRunner {
    */
   RunOutcome runOne(Prepared prepared, Path expDir, boolean resume, String parentRunId, boolean validationOnly) {
     LoadedRun run = prepared.run();
+    String runId = slug(run.config().run()) + "-" + hash(run.effective().toString());
+    return runIn(prepared, uniqueDir(expDir, runId, resume), resume, parentRunId, validationOnly);
+  }
+
+  private RunOutcome runIn(Prepared prepared, Path dir, boolean resume, String parentRunId, boolean validationOnly) {
+    LoadedRun run = prepared.run();
     ExperimentConfig cfg = run.config();
     Seeds seeds = prepared.seeds();
     Split split = prepared.split();
@@ -282,8 +353,6 @@ public final class ExperimentRunner {
     Loss loss = prepared.loss();
     TrainingStrategy strategy = prepared.strategy();
     List<Evaluator> evaluators = prepared.evaluators();
-    String runId = slug(cfg.run()) + "-" + hash(run.effective().toString());
-    Path dir = uniqueDir(expDir, runId, resume);
     Tracker tracker = tracker(cfg, seeds);
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("towerlab.version", version());
@@ -576,7 +645,7 @@ public final class ExperimentRunner {
     if (env != null && !env.isBlank() && "local".equals(typeOf(tc)) && registry.find(Kind.TRACKER, "mlflow").isPresent()) {
       tc = registry.mapper().convertValue(Map.of("type", "mlflow"), ComponentConfig.Tracker.class);
     }
-    if (tc == null) {
+    if (tc == null || localTrackingOnly) {
       tc = registry.mapper().convertValue(Map.of("type", "local"), ComponentConfig.Tracker.class);
     }
     return registry.build(Kind.TRACKER, tc, "$.tracking", seeds, Tracker.class);

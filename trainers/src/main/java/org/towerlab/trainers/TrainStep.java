@@ -1,6 +1,5 @@
 package org.towerlab.trainers;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -189,7 +188,7 @@ public final class TrainStep {
     }
     try (NDManager bm = manager.newSubManager();
         NDScope scope = new NDScope();
-        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        GradientCollector gc = GradientCollectors.open()) {
       Forward fwd = new Forward(bm, true, noise, epoch, step);
       // by-category sequences hold the context of each row's item's category (in-context training)
       FeatureBatch qf = batches.build(Side.QUERY, q, ts, batches.targetCategories(pos), bm);
@@ -251,7 +250,7 @@ public final class TrainStep {
     }
     try (NDManager bm = manager.newSubManager();
         NDScope scope = new NDScope();
-        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        GradientCollector gc = GradientCollectors.open()) {
       Forward fwd = new Forward(bm, true, noise, epoch, step);
       FeatureBatch qf = batches.build(Side.QUERY, q, ts, bm);
       FeatureBatch itf = batches.build(Side.ITEM, listItems, FeatureBatches.perRow(ts, len), bm);

@@ -1,0 +1,49 @@
+package org.towerlab.trainers;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.towerlab.registry.Registry;
+import org.towerlab.registry.config.LoadedRun;
+
+/**
+ * A cluster that runs the children of a grid and corpus-scale jobs: the {@code --spark} option of
+ * the command line. Implementations live in their own modules (the Spark one in
+ * {@code trainers/spark}) and are found through {@link ServiceLoader}
+ * ({@code META-INF/services/org.towerlab.trainers.ClusterBackend}), so the core modules never
+ * depend on a cluster framework and a local run loads none of its classes.
+ */
+public interface ClusterBackend {
+  /** The backend's name: {@code spark}. */
+  String name();
+
+  /** What a distributed grid needs besides the runs. */
+  record GridRequest(String master, String store, boolean resume, Path splitFrom) {}
+
+  /**
+   * Runs every run of a config on the cluster at {@code request.master()}: one task per run, the
+   * run store at {@code request.store()} (a path or a URI every executor can reach); the parent,
+   * leaderboard and summary are written by the calling process as in a local run.
+   *
+   * @return the process exit code
+   */
+  int runGrid(Registry registry, List<LoadedRun> runs, GridRequest request, PrintStream console);
+
+  /**
+   * Runs the backend's benchmarks with {@code options} (name to value) and prints a Markdown
+   * table to {@code out}.
+   */
+  void bench(String master, java.util.Map<String, String> options, PrintStream out);
+
+  /** The backend called {@code name} on the class path, if any. */
+  static Optional<ClusterBackend> find(String name) {
+    for (ClusterBackend b : ServiceLoader.load(ClusterBackend.class)) {
+      if (b.name().equals(name)) {
+        return Optional.of(b);
+      }
+    }
+    return Optional.empty();
+  }
+}

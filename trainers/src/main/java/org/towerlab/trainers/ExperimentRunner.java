@@ -131,6 +131,7 @@ public final class ExperimentRunner {
       parent = tracker(runs.get(0).config(), new Seeds(runs.get(0).config().seed()));
       parent.start(new RunSpec(experiment, experiment + " (grid of " + runs.size() + ")", parentDir.getFileName().toString(),
           parentDir, null, Map.of("towerlab.grid", "parent", "towerlab.version", version())));
+      GridParent.start(parent, runs.get(0), runs.size());
       writeText(parentDir.resolve("config.yaml"), Secrets.redact(sourceText(runs.get(0))));
     }
     List<RunOutcome> outcomes = new ArrayList<>();
@@ -149,7 +150,7 @@ public final class ExperimentRunner {
     Leaderboard board = Leaderboard.of(outcomes);
     writeText(boardDir.resolve("leaderboard.csv"), board.csv());
     writeText(boardDir.resolve("leaderboard.md"), board.markdown());
-    Path recallPlot = recallPlot(boardDir, experiment, outcomes);
+    Path recallPlot = GridParent.recallPlot(boardDir, experiment, outcomes);
     String summary = null;
     if (GridSummary.applies(outcomes)) {
       GridSummary s = GridSummary.of(outcomes, runs.get(0).summary());
@@ -171,6 +172,7 @@ public final class ExperimentRunner {
       if (recallPlot != null) {
         parent.logArtifact(recallPlot, "plots");
       }
+      GridParent.logMetrics(parent, outcomes);
       parent.finish("FINISHED");
       parent.close();
     }
@@ -261,20 +263,13 @@ public final class ExperimentRunner {
     String runId = slug(cfg.run()) + "-" + hash(run.effective().toString());
     Path dir = uniqueDir(expDir, runId, resume);
     Tracker tracker = tracker(cfg, seeds);
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("towerlab.version", version());
-    tags.put("protocol", typeOf(cfg.data().protocol()));
-    tags.put("data", typeOf(cfg.data()));
-    tags.put("model", typeOf(cfg.model()));
-    tags.put("sampler", typeOf(cfg.sampler()));
-    tags.put("loss", typeOf(cfg.loss()));
-    tags.put("data.hash", hash(split.dataset().files().toString()));
-    tags.put("data.name", split.dataset().name());
+    Map<String, String> tags = RunTags.of(run, types(cfg), model.trainable(), split, version());
     tracker.start(new RunSpec(cfg.name(), cfg.run(), dir.getFileName().toString(), dir, parentRunId, tags));
     try {
       writeText(dir.resolve("config.yaml"), registry.toYaml(run.raw()));
       writeText(dir.resolve("effective-config.yaml"), registry.toYaml(run.effective()));
       tracker.logParams(flatten(run.effective()));
+      tracker.logDataset(DatasetInputs.of(split));
       writeProvenance(dir, run, seeds, split);
 
       Map<String, Double> metrics = new LinkedHashMap<>();
@@ -328,15 +323,7 @@ public final class ExperimentRunner {
         }
       }
       writeText(dir.resolve("metrics.json"), JSON.writeValueAsString(metrics));
-      // Final test metrics and training statistics; valid/* histories were logged per epoch (the
-      // restored best epoch's valid values are in metrics.json).
-      Map<String, Double> last = new LinkedHashMap<>();
-      metrics.forEach((k, v) -> {
-        if (!k.startsWith("valid/")) {
-          last.put(k, v);
-        }
-      });
-      tracker.logMetrics(last, Math.max(result.epochsRun(), 1));
+      FinalMetrics.log(tracker, metrics, result); // the kept model's values, at the best epoch's step
       writeProvenance(dir, run, seeds, split);
       List<Path> plots = trainingPlots(dir, cfg.run());
       Path stagesDir = dir.resolve("stages");
@@ -361,11 +348,15 @@ public final class ExperimentRunner {
         tracker.logArtifact(png, "plots/" + png.getParent().getParent().getFileName());
       }
       if (Files.isDirectory(dir.resolve("embeddings"))) {
-        for (String f : List.of("embeddings.json", "items.f32", "queries.f32", Embeddings.CODES)) {
+        for (String f : Embeddings.FILES) {
           if (Files.exists(dir.resolve("embeddings").resolve(f))) {
             tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
           }
         }
+      }
+      Path modelDir = ModelExport.write(dir, run.effective(), tracker.runId(), version());
+      if (modelDir != null) {
+        tracker.logModel(modelDir, ModelExport.DIR);
       }
       tracker.finish("FINISHED");
       tracker.close();
@@ -405,6 +396,7 @@ public final class ExperimentRunner {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("towerlab.version", version());
         tags.put("towerlab.stage", stage);
+        tags.put("mlflow.runName", RunNames.shortName(cfg.run()) + " / " + stage);
         t.start(new RunSpec(cfg.name(), cfg.run() + " / " + stage, dir.getFileName() + "-" + stage,
             dir.resolve("stages").resolve(stage), runTracker.runId(), tags));
         return t;
@@ -479,20 +471,6 @@ public final class ExperimentRunner {
     return out;
   }
 
-  private static Path recallPlot(Path dir, String title, List<RunOutcome> outcomes) {
-    Map<String, Map<Integer, Double>> byRun = new LinkedHashMap<>();
-    for (RunOutcome o : outcomes) {
-      Map<Integer, Double> atK = Plots.atK(o.metrics(), "test/recall");
-      if (!atK.isEmpty()) {
-        byRun.put(o.name(), atK);
-      }
-    }
-    if (byRun.isEmpty()) {
-      return null;
-    }
-    return Plots.recallAtK(title + ": test Recall@K", byRun, dir.resolve("plots").resolve("recall-at-k.png"));
-  }
-
   /**
    * The run's split, from the cache when an earlier run loaded the same data (and split it with the
    * same protocol and root seed). Loading and splitting draw from a private {@link Seeds} of the
@@ -546,6 +524,18 @@ public final class ExperimentRunner {
       tc = registry.mapper().convertValue(Map.of("type", "local"), ComponentConfig.Tracker.class);
     }
     return registry.build(Kind.TRACKER, tc, "$.tracking", seeds, Tracker.class);
+  }
+
+  /** The registered name of each section of the config ({@code model -> two-tower}). */
+  private Map<String, String> types(ExperimentConfig cfg) {
+    Map<String, String> t = new LinkedHashMap<>();
+    t.put("protocol", typeOf(cfg.data().protocol()));
+    t.put("data", typeOf(cfg.data()));
+    t.put("model", typeOf(cfg.model()));
+    t.put("sampler", typeOf(cfg.sampler()));
+    t.put("loss", typeOf(cfg.loss()));
+    t.put("trainer", typeOf(cfg.trainer()));
+    return t;
   }
 
   private String typeOf(ComponentConfig c) {

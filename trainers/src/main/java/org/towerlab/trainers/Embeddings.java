@@ -12,6 +12,7 @@ import org.towerlab.api.data.Split;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.Model;
 import org.towerlab.tracking.local.AtomicFiles;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * Writes the trained query and item embeddings (the towers' primary vectors) as
@@ -60,7 +61,7 @@ final class Embeddings {
       long levels = scorer.items().codes().getShape().get(1);
       Npy.writeLongs(dir.resolve("item-codes.npy"), codes, codes.length / levels, levels);
     }
-    ObjectNode meta = new ObjectMapper().createObjectNode();
+    ObjectNode meta = Mappers.JSON.createObjectNode();
     meta.put("format", "float32 little-endian, row-major, row i = entity id i");
     meta.putObject("items").put("file", "items.f32").put("npy", "items.npy").put("rows", split.dataset().numItems())
         .put("dim", dim);

@@ -50,6 +50,7 @@ import org.towerlab.tracking.local.LocalRun;
 import org.towerlab.tracking.local.MetricPoint;
 import org.towerlab.tracking.plots.Plots;
 import org.towerlab.tracking.provenance.Provenance;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * Runs the experiments of a config file: for each run (each child of a grid) it loads the data
@@ -64,7 +65,6 @@ import org.towerlab.tracking.provenance.Provenance;
  * rate) is another experiment and gets another directory: resume never mixes two configs.
  */
 public final class ExperimentRunner {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final Registry registry;
   private final PrintStream console;
   private final Map<String, Cached<Dataset>> datasets = new HashMap<>();
@@ -312,7 +312,7 @@ public final class ExperimentRunner {
           for (Map.Entry<String, Scorer> st : result.stages().entrySet()) {
             metrics.putAll(Costs.measure("cost/" + st.getKey() + "/", st.getValue(), Double.NaN));
           }
-          writePerQuery(dir.resolve("per-query-test.csv"), test);
+          PerQueryFile.write(dir, test);
           if (scorer instanceof TowerScorer ts) {
             Embeddings.write(dir.resolve("embeddings"), model, ts, new FeatureBatches(split), split, manager);
           }
@@ -322,7 +322,7 @@ public final class ExperimentRunner {
           }
         }
       }
-      writeText(dir.resolve("metrics.json"), JSON.writeValueAsString(metrics));
+      writeText(dir.resolve("metrics.json"), Mappers.pretty().writeValueAsString(metrics));
       FinalMetrics.log(tracker, metrics, result); // the kept model's values, at the best epoch's step
       writeProvenance(dir, run, seeds, split);
       List<Path> plots = trainingPlots(dir, cfg.run());
@@ -336,7 +336,7 @@ public final class ExperimentRunner {
         }
       }
       tracker.logArtifact(dir.resolve("metrics.json"), "");
-      tracker.logArtifact(dir.resolve("per-query-test.csv"), "");
+      tracker.logArtifact(dir.resolve(PerQueryFile.FILE), "");
       tracker.logArtifact(dir.resolve("effective-config.yaml"), "");
       tracker.logArtifact(dir.resolve("config.yaml"), "");
       tracker.logArtifact(dir.resolve(Provenance.FILE), "");
@@ -563,23 +563,6 @@ public final class ExperimentRunner {
     } else if (!node.isNull()) {
       out.put(prefix, node.isTextual() ? node.asText() : node.toString());
     }
-  }
-
-  private static void writePerQuery(Path file, Evaluations.Result result) {
-    StringBuilder sb = new StringBuilder("query");
-    List<String> keys = new ArrayList<>(result.perQuery().keySet());
-    for (String k : keys) {
-      sb.append(',').append(k);
-    }
-    sb.append('\n');
-    for (int i = 0; i < result.queries().length; i++) {
-      sb.append(result.queries()[i]);
-      for (String k : keys) {
-        sb.append(',').append(result.perQuery().get(k)[i]);
-      }
-      sb.append('\n');
-    }
-    writeText(file, sb.toString());
   }
 
   static void writeText(Path file, String text) {

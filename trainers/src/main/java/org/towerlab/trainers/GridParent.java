@@ -1,7 +1,6 @@
 package org.towerlab.trainers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import org.towerlab.evaluators.stats.MeanInterval;
 import org.towerlab.evaluators.stats.Significance;
 import org.towerlab.registry.config.LoadedRun;
 import org.towerlab.tracking.plots.Plots;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * What a grid's parent run carries besides its artifacts, so that the parent row of the MLflow
@@ -118,7 +118,7 @@ final class GridParent {
 
   private static JsonNode sourceTree(LoadedRun run) {
     try {
-      return new YAMLMapper().readTree(Files.readString(run.source()));
+      return Mappers.YAML.readTree(Files.readString(run.source()));
     } catch (IOException | RuntimeException e) {
       return run.raw();
     }

@@ -3,12 +3,12 @@ package org.towerlab.tracking.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.towerlab.tracking.local.Json;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * The {@code mlflow.log-model.history} tag of a run that logged an MLflow model directory: the list
@@ -16,8 +16,6 @@ import org.towerlab.tracking.local.Json;
  * same tag). Built from the directory's {@code MLmodel} file.
  */
 final class MlflowModels {
-  private static final YAMLMapper YAML = new YAMLMapper();
-
   private MlflowModels() {}
 
   /**
@@ -38,7 +36,7 @@ final class MlflowModels {
 
   private static JsonNode read(Path file) {
     try {
-      return YAML.readTree(Files.readString(file));
+      return Mappers.YAML.readTree(Files.readString(file));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the model file " + file + ": " + e.getMessage(), e);
     }

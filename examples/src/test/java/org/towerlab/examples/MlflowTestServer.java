@@ -94,8 +94,14 @@ final class MlflowTestServer implements AutoCloseable {
     return python;
   }
 
+  /** The repository root (surefire sets towerlab.repo.root). */
+  static Path repoRoot() {
+    String root = System.getProperty("towerlab.repo.root");
+    return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
+  }
+
   private void awaitHealthy() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
     while (System.nanoTime() < deadline) {
       assertThat(server.isAlive()).as(() -> "mlflow server exited:\n" + log()).isTrue();
       try {
@@ -108,7 +114,7 @@ final class MlflowTestServer implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("mlflow server at " + uri + " did not answer /health in 120 s:\n" + log());
+    throw new AssertionError("mlflow server at " + uri + " did not answer /health in 300 s:\n" + log());
   }
 
   /** A GET against the server's REST API; asserts HTTP 200. */

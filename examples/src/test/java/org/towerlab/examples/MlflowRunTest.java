@@ -79,6 +79,9 @@ class MlflowRunTest {
 
       Map<String, JsonNode> byName = runsByName(server);
       assertThat(byName).containsOnlyKeys("mlflow-ui (grid of 4)", "pop s1", "pop s2", "tt s1", "tt s2");
+      // the experiment opens on the runs table in 3.x ("Model training"), not on the GenAI view
+      assertThat(kv(JSON.readTree(server.get("/api/2.0/mlflow/experiments/get-by-name?experiment_name=mlflow-ui"))
+          .at("/experiment/tags"))).containsEntry("mlflow.experimentKind", "custom_model_development");
       JsonNode parent = byName.get("mlflow-ui (grid of 4)");
       String parentId = parent.at("/info/run_id").asText();
       assertThat(kv(parent.at("/data/params"))).containsEntry("grid.seed", "[1,2]").containsKey("model.type");

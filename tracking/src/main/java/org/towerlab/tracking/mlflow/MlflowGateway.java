@@ -22,7 +22,9 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.mlflow.api.proto.Service.CreateExperiment;
 import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.ExperimentTag;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.RunStatus;
@@ -93,14 +95,25 @@ public final class MlflowGateway implements AutoCloseable {
     return uri;
   }
 
-  /** The id of experiment {@code name}, created if missing. */
+  /**
+   * The experiment tag that makes MLflow 3.x open an experiment on its runs table ("Model
+   * training") instead of its GenAI traces view; 2.x keeps it as a plain tag.
+   */
+  static final String EXPERIMENT_KIND = "mlflow.experimentKind";
+  static final String MODEL_TRAINING = "custom_model_development";
+
+  /**
+   * The id of experiment {@code name}, created if missing (tagged {@link #EXPERIMENT_KIND} =
+   * {@value #MODEL_TRAINING}; an existing experiment is left as it is).
+   */
   public String experimentId(String name) {
     Optional<JsonNode> exp = getJson("api/2.0/mlflow/experiments/get-by-name?experiment_name=" + enc(name));
     if (exp.isPresent()) {
       return exp.get().path("experiment").path("experiment_id").asText();
     }
     try {
-      return call(() -> client.createExperiment(name));
+      return call(() -> client.createExperiment(CreateExperiment.newBuilder().setName(name)
+          .addTags(ExperimentTag.newBuilder().setKey(EXPERIMENT_KIND).setValue(MODEL_TRAINING)).build()));
     } catch (IllegalStateException e) {
       // created concurrently by another run
       return getJson("api/2.0/mlflow/experiments/get-by-name?experiment_name=" + enc(name))

@@ -151,6 +151,7 @@ public final class ExperimentRunner {
     writeText(boardDir.resolve("leaderboard.csv"), board.csv());
     writeText(boardDir.resolve("leaderboard.md"), board.markdown());
     Path recallPlot = GridParent.recallPlot(boardDir, experiment, outcomes);
+    List<Path> costPlots = grid ? QualityCost.write(boardDir, experiment, outcomes, runs.get(0).summary()) : List.of();
     String summary = null;
     if (GridSummary.applies(outcomes)) {
       GridSummary s = GridSummary.of(outcomes, runs.get(0).summary());
@@ -171,6 +172,9 @@ public final class ExperimentRunner {
       parent.logArtifact(boardDir.resolve("leaderboard.md"), "");
       if (recallPlot != null) {
         parent.logArtifact(recallPlot, "plots");
+      }
+      for (Path p : costPlots) {
+        parent.logArtifact(p, "plots");
       }
       GridParent.logMetrics(parent, outcomes);
       parent.finish("FINISHED");

@@ -24,6 +24,7 @@ import org.towerlab.trainers.ExperimentRunner;
 import org.towerlab.tracking.provenance.Provenance;
 import org.towerlab.tracking.provenance.Provenance.DataFile;
 import org.towerlab.tracking.provenance.Reproduce;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * {@code towerlab reproduce RUN_DIR}: reruns a finished run from its {@code effective-config.yaml}
@@ -38,7 +39,7 @@ import org.towerlab.tracking.provenance.Reproduce;
 final class Reproduction {
   static final String EFFECTIVE_CONFIG = "effective-config.yaml";
   static final String METRICS = "metrics.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.JSON;
 
   private final Registry registry;
   private final PrintStream out;

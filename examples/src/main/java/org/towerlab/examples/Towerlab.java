@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -42,6 +43,7 @@ import org.towerlab.registry.config.LoadedRun;
 import org.towerlab.trainers.ExperimentRunner;
 import org.towerlab.tracking.mlflow.MlflowCredentials;
 import org.towerlab.tracking.mlflow.MlflowSync;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * The {@code towerlab} command line.
@@ -58,6 +60,7 @@ import org.towerlab.tracking.mlflow.MlflowSync;
  * <p>Every message is printed with credentials in URIs masked and over-long values shortened.
  */
 @Command(name = "towerlab", mixinStandardHelpOptions = true, versionProvider = Towerlab.Version.class,
+    scope = ScopeType.INHERIT, // every subcommand gets --help, --version and the usage settings
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Two-tower retrieval and pre-ranking experiments: run, validate and inspect configs.",
     subcommands = {Towerlab.Run.class, Towerlab.Validate.class, Towerlab.Components.class,
@@ -171,6 +174,24 @@ public final class Towerlab implements Callable<Integer> {
         + " docs/scale.md."));
   }
 
+  /** The config file and its {@code --set} overrides: run, validate and config. */
+  static final class ConfigArgs {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (.yaml, .yml or .json).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Override a config value, e.g. --set seed=3 --set 'sampler={type: mixed}'.")
+    List<String> overrides = new ArrayList<>();
+  }
+
+  /** {@code --split-from}: run and validate. */
+  static final class SplitFromArg {
+    @Option(names = "--split-from", paramLabel = "RUN_DIR",
+        description = "Use the split of an earlier run (its split.csv.gz) instead of the protocol; refused when the"
+            + " data files differ from the ones it recorded.")
+    Path splitFrom;
+  }
+
   /** Version from the Maven-filtered {@code towerlab-version.properties}. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -192,17 +213,12 @@ public final class Towerlab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "run",
       description = "Run every experiment of a config file (one per grid child).")
   static final class Run implements Callable<Integer> {
     @ParentCommand Towerlab parent;
-
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (.yaml, .yml or .json).")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-        description = "Override a config value, e.g. --set seed=3 --set 'sampler={type: mixed}'.")
-    List<String> overrides = new ArrayList<>();
+    @Mixin ConfigArgs args;
+    @Mixin SplitFromArg split;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs",
         description = "Run store directory (default: ${DEFAULT-VALUE}); with --spark also a Hadoop file system URI"
@@ -217,47 +233,35 @@ public final class Towerlab implements Callable<Integer> {
             + " needs the towerlab-spark module on the class path (docs/scale.md).")
     String spark;
 
-    @Option(names = "--split-from", paramLabel = "RUN_DIR",
-        description = "Use the split of an earlier run (its split.csv.gz) instead of the protocol; refused when the"
-            + " data files differ from the ones it recorded.")
-    Path splitFrom;
-
     @Override
     public Integer call() {
-      List<LoadedRun> runs = parent.load(config, overrides);
+      List<LoadedRun> runs = parent.load(args.config, args.overrides);
       if (spark != null) {
         return cluster("spark", "--spark").runGrid(parent.registry(), runs,
-            new org.towerlab.trainers.ClusterBackend.GridRequest(spark, outDir, resume, splitFrom), parent.out);
+            new org.towerlab.trainers.ClusterBackend.GridRequest(spark, outDir, resume, split.splitFrom), parent.out);
       }
       org.towerlab.trainers.EngineRuntime.apply(runs.get(0).runtime());
-      return new ExperimentRunner(parent.registry(), parent.out).splitFrom(splitFrom).run(runs, Path.of(outDir), resume);
+      return new ExperimentRunner(parent.registry(), parent.out).splitFrom(split.splitFrom).run(runs, Path.of(outDir), resume);
     }
   }
 
-  @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "validate",
       description = {"Check every run of a config as 'run' does before it writes anything: bind and build every",
           "component, load and split the data, and pass 2 rows through the model, one training step and",
           "the evaluators. Writes nothing. --no-data checks the config and components only."})
   static final class Validate implements Callable<Integer> {
     @ParentCommand Towerlab parent;
-
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (.yaml, .yml or .json).")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value.")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--split-from", paramLabel = "RUN_DIR",
-        description = "Also load the data and check that the split of an earlier run (its split.csv.gz) can be"
-            + " reused: same data files, intact split file.")
-    Path splitFrom;
+    @Mixin ConfigArgs args;
+    @Mixin SplitFromArg split;
 
     @Option(names = "--no-data", description = "Do not load data: check the config and build the components only.")
     boolean noData;
 
     @Override
     public Integer call() {
-      List<LoadedRun> runs = parent.load(config, overrides);
+      Path config = args.config;
+      Path splitFrom = split.splitFrom;
+      List<LoadedRun> runs = parent.load(config, args.overrides);
       for (LoadedRun run : runs) {
         try {
           buildAll(run.config());
@@ -329,7 +333,7 @@ public final class Towerlab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "components", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "components",
       description = "List the registered components with their config keys.")
   static final class Components implements Callable<Integer> {
     @ParentCommand Towerlab parent;
@@ -355,27 +359,22 @@ public final class Towerlab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "config",
       description = "Print the effective config of each run (defaults filled, overrides and grid applied).")
   static final class Config implements Callable<Integer> {
     @ParentCommand Towerlab parent;
-
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (.yaml, .yml or .json).")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value.")
-    List<String> overrides = new ArrayList<>();
+    @Mixin ConfigArgs args;
 
     @Option(names = "--json", description = "JSON instead of YAML (one object, or an array for a grid).")
     boolean json;
 
     @Override
     public Integer call() throws JsonProcessingException {
-      List<LoadedRun> runs = parent.load(config, overrides);
+      List<LoadedRun> runs = parent.load(args.config, args.overrides);
       if (json) {
         JsonNode node = runs.size() == 1 ? runs.get(0).effective()
             : JsonNodeFactory.instance.arrayNode().addAll(runs.stream().map(LoadedRun::effective).toList());
-        parent.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        parent.out.println(Mappers.pretty().writeValueAsString(node));
         return 0;
       }
       for (int i = 0; i < runs.size(); i++) {
@@ -388,7 +387,7 @@ public final class Towerlab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "summarize", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "summarize",
       description = {"Recompute a finished grid's summary over seeds (summary.md, summary.csv) from its run"
           + " directories and print it.",
           "Per metric: mean, std and 95%% interval over seeds. Against the first method: the mean difference with"
@@ -423,7 +422,7 @@ public final class Towerlab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "reproduce", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "reproduce",
       description = {"Rerun a finished run from its effective-config.yaml and provenance.json and diff the metrics.",
           "Refuses (exit 2) when the data files' hashes differ from the recorded ones; exit 3 when metrics differ."})
   static final class Reproduce implements Callable<Integer> {
@@ -443,7 +442,7 @@ public final class Towerlab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "mlflow", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "mlflow",
       description = "MLflow utilities (see docs/tracking.md).", subcommands = {MlflowSyncCommand.class})
   static final class Mlflow implements Callable<Integer> {
     @ParentCommand Towerlab parent;
@@ -457,7 +456,7 @@ public final class Towerlab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "sync",
       description = {"Push local runs that are not (fully) on an MLflow server; idempotent.",
           "Credentials: MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN.",
           "Exit 3 when some runs failed to sync (they are left for the next sync)."})
@@ -508,7 +507,7 @@ public final class Towerlab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  @Command(name = "bench",
       description = {"Benchmark training, evaluation, scoring and memory; print a Markdown table.",
           "Not tests: training throughput, full-corpus evaluation time, scoring GFLOP/s against the",
           "machine's matmul GFLOP/s, RSS growth over 20 epochs. The table is for docs/benchmarks.md.",

@@ -18,7 +18,7 @@ import org.towerlab.registry.Registry;
 /**
  * A three-stage cascade logged to a real MLflow server: the run is the parent of one child run per
  * stage, each with its own metric history, and the run carries the system's and every stage's test
- * metrics and costs.
+ * metrics and costs. Synced to a second, empty server, the stage runs are children of the run there.
  */
 class CascadeMlflowTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -126,6 +126,33 @@ class CascadeMlflowTest {
       for (String stage : byStage.keySet()) {
         assertThat(parentOf.get(stage)).as("parent of %s", stage).isEqualTo(parent);
         assertThat(byStage.get(stage).path("data").path("metrics").toString()).contains("train/loss");
+      }
+    }
+    try (MlflowTestServer second = MlflowTestServer.start(dir.resolve("server2"))) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int code = new Towerlab(Registry::discover, Map.of("MLFLOW_TRACKING_URI", second.uri),
+          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true,
+          StandardCharsets.UTF_8)).execute("mlflow", "sync", dir.resolve("runs").toString());
+      assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("4 runs: 4 created");
+      String expId = JSON.readTree(second.get("/api/2.0/mlflow/experiments/get-by-name?experiment_name=cascade-mlflow"))
+          .path("experiment").path("experiment_id").asText();
+      JsonNode runs = JSON.readTree(second.post("/api/2.0/mlflow/runs/search",
+          "{\"experiment_ids\": [\"" + expId + "\"], \"max_results\": 50}")).path("runs");
+      String parent = null;
+      Map<String, String> parentOf = new HashMap<>();
+      for (JsonNode r : runs) {
+        Map<String, String> tags = new HashMap<>();
+        r.path("data").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        if (tags.containsKey("towerlab.stage")) {
+          parentOf.put(tags.get("towerlab.stage"), tags.get("mlflow.parentRunId"));
+        } else {
+          parent = r.path("info").path("run_id").asText();
+        }
+      }
+      assertThat(parentOf).hasSize(3);
+      for (Map.Entry<String, String> e : parentOf.entrySet()) {
+        assertThat(e.getValue()).as("parent of %s on the second server", e.getKey()).isEqualTo(parent);
       }
     }
   }

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Assumptions;
  * the venv that {@code scripts/mlflow-venv.sh} caches; the test is skipped when the venv is absent
  * or with {@code -Dtowerlab.mlflow.skip=true}. Stopped (with its worker processes) by {@link #close}.
  * Public for the Spark module's tests, which get it through this module's test-jar.
+ *
+ * <p>Two server versions: the pinned 2.x one ({@link #V2}, every MLflow test) and the pinned 3.x one
+ * ({@link #V3}), used only with {@code -Dtowerlab.mlflow3=true} (its venv is created by
+ * {@code scripts/mlflow-venv.sh 3}, which {@code .ci/run} calls when {@code TOWERLAB_MLFLOW3=1}).
  */
 public final class MlflowTestServer implements AutoCloseable {
   public final String uri;
@@ -33,8 +37,18 @@ public final class MlflowTestServer implements AutoCloseable {
     this.dir = dir;
   }
 
+  public static final String V2 = "2.17.2";
+  static final String V3 = "3.17.2";
+  /** The system property that turns the 3.x server tests on. */
+  static final String MLFLOW3 = "towerlab.mlflow3";
+
   public static MlflowTestServer start(Path dir) throws Exception {
-    Path python = venvPython();
+    return start(dir, V2);
+  }
+
+  /** A server of {@code version} ({@link #V2} or {@link #V3}). */
+  public static MlflowTestServer start(Path dir, String version) throws Exception {
+    Path python = venvPython(version);
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -59,19 +73,36 @@ public final class MlflowTestServer implements AutoCloseable {
   }
 
   static Path venvPython() {
+    return venvPython(V2);
+  }
+
+  static Path venvPython(String version) {
     Assumptions.assumeFalse(Boolean.getBoolean("towerlab.mlflow.skip"), "MLflow server tests skipped");
-    String venv = System.getenv("TOWERLAB_MLFLOW_VENV");
+    boolean three = version.startsWith("3");
+    Assumptions.assumeTrue(!three || Boolean.getBoolean(MLFLOW3), "MLflow " + version + " server tests are opt-in: -D"
+        + MLFLOW3 + "=true (after scripts/mlflow-venv.sh 3)");
+    String venv = System.getenv(three ? "TOWERLAB_MLFLOW3_VENV" : "TOWERLAB_MLFLOW_VENV");
     Path base = venv != null && !venv.isBlank() ? Path.of(venv)
         : Path.of(System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache"))
-            .resolve("towerlab/mlflow-venv-2.17.2");
+            .resolve("towerlab/mlflow-venv-" + version);
     Path python = base.resolve("bin/python");
+    if (three && !Files.isExecutable(python)) {
+      throw new AssertionError("-D" + MLFLOW3 + "=true but there is no MLflow " + version + " venv at " + base
+          + ": create it with scripts/mlflow-venv.sh 3");
+    }
     Assumptions.assumeTrue(Files.isExecutable(python), "no MLflow venv at " + base
         + " (scripts/mlflow-venv.sh creates it; the tracking module's tests need it)");
     return python;
   }
 
+  /** The repository root (surefire sets towerlab.repo.root). */
+  static Path repoRoot() {
+    String root = System.getProperty("towerlab.repo.root");
+    return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
+  }
+
   private void awaitHealthy() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
     while (System.nanoTime() < deadline) {
       assertThat(server.isAlive()).as(() -> "mlflow server exited:\n" + log()).isTrue();
       try {
@@ -84,7 +115,7 @@ public final class MlflowTestServer implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("mlflow server at " + uri + " did not answer /health in 120 s:\n" + log());
+    throw new AssertionError("mlflow server at " + uri + " did not answer /health in 300 s:\n" + log());
   }
 
   /** A GET against the server's REST API; asserts HTTP 200. */

@@ -2,8 +2,9 @@ package org.towerlab.registry;
 
 import java.util.Collection;
 import java.util.Optional;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
-/** "Did you mean" support: the closest known name by Levenshtein distance, if reasonably close. */
+/** "Did you mean" support: the closest known name by Levenshtein distance (Commons Text), if reasonably close. */
 public final class Suggestions {
   private Suggestions() {}
 
@@ -33,23 +34,8 @@ public final class Suggestions {
     return closest(given, candidates).map(s -> " Did you mean '" + s + "'?").orElse("");
   }
 
-  /** Levenshtein distance (insertions, deletions, substitutions each cost 1). */
+  /** Levenshtein distance (insertions, deletions, substitutions each cost 1), by Commons Text. */
   static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return LevenshteinDistance.getDefaultInstance().apply(a, b);
   }
 }

@@ -27,6 +27,7 @@ import org.towerlab.api.train.TrainContext;
 import org.towerlab.api.train.TrainResult;
 import org.towerlab.api.train.TrainingStrategy;
 import org.towerlab.registry.BuildContext;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * Several models in one run, as the stages of a cascade (retriever -> pre-ranker -> ranker),
@@ -340,7 +341,7 @@ public final class CascadeTrainer implements TrainingStrategy, Compatibility {
 
   private static int readEpochs(String state) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(state).path("epochs").asInt(0);
+      return Mappers.JSON.readTree(state).path("epochs").asInt(0);
     } catch (IOException e) {
       return 0;
     }

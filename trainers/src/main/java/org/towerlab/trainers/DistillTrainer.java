@@ -3,7 +3,6 @@ package org.towerlab.trainers;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -26,6 +25,7 @@ import org.towerlab.api.train.TrainContext;
 import org.towerlab.api.train.TrainResult;
 import org.towerlab.api.train.TrainingStrategy;
 import org.towerlab.registry.BuildContext;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * Knowledge distillation: a teacher model (built from config and trained first in this run, or
@@ -208,7 +208,7 @@ public final class DistillTrainer implements TrainingStrategy, Compatibility {
    * its training rows could then hold this run's validation or test rows.
    */
   private Model load(TrainContext ctx, Path dir) {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    ObjectMapper yaml = Mappers.YAML;
     JsonNode cfg;
     try {
       cfg = yaml.readTree(dir.resolve("effective-config.yaml").toFile());
@@ -261,7 +261,7 @@ public final class DistillTrainer implements TrainingStrategy, Compatibility {
       return null;
     }
     try {
-      return new ObjectMapper().readTree(file.toFile());
+      return Mappers.JSON.readTree(file.toFile());
     } catch (IOException e) {
       return null;
     }

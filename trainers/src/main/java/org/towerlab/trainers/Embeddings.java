@@ -12,17 +12,23 @@ import org.towerlab.api.data.Split;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.Model;
 import org.towerlab.tracking.local.AtomicFiles;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * Writes the trained query and item embeddings (the towers' primary vectors) as
  * {@code items.f32} and {@code queries.f32}: row-major float32, little-endian, row {@code i} is
- * entity id {@code i}; {@code embeddings.json} gives rows, dim and the interaction. Item towers that
+ * entity id {@code i}; the same matrices as NumPy files {@code items.npy} and {@code queries.npy}
+ * ({@code numpy.load}); {@code embeddings.json} gives rows, dim and the interaction. Item towers that
  * output discrete codes ({@code TowerOutput.codes}, TARQ's residual quantization) also get
- * {@code item-codes.i64}: int64, little-endian, row-major {@code [numItems, levels]}.
+ * {@code item-codes.i64} and {@code item-codes.npy}: int64, little-endian, row-major
+ * {@code [numItems, levels]}.
  */
 final class Embeddings {
   /** The file of the items' discrete codes, when the item tower outputs codes. */
   static final String CODES = "item-codes.i64";
+  /** Every file this class may write, for the tracker. */
+  static final java.util.List<String> FILES = java.util.List.of("embeddings.json", "items.f32", "queries.f32",
+      "items.npy", "queries.npy", CODES, "item-codes.npy");
 
   private Embeddings() {}
 
@@ -45,18 +51,24 @@ final class Embeddings {
     }
     ExperimentRunner.writeFloats(dir.resolve("items.f32"), items);
     ExperimentRunner.writeFloats(dir.resolve("queries.f32"), queries);
+    Npy.writeFloats(dir.resolve("items.npy"), items, split.dataset().numItems(), dim);
+    Npy.writeFloats(dir.resolve("queries.npy"), queries, nq, dim);
     long[] codes = scorer.items().codes() == null ? null : scorer.items().codes().toLongArray();
     if (codes != null) {
       ByteBuffer buf = ByteBuffer.allocate(codes.length * 8).order(ByteOrder.LITTLE_ENDIAN);
       buf.asLongBuffer().put(codes);
       AtomicFiles.write(dir.resolve(CODES), buf.array());
+      long levels = scorer.items().codes().getShape().get(1);
+      Npy.writeLongs(dir.resolve("item-codes.npy"), codes, codes.length / levels, levels);
     }
-    ObjectNode meta = new ObjectMapper().createObjectNode();
+    ObjectNode meta = Mappers.JSON.createObjectNode();
     meta.put("format", "float32 little-endian, row-major, row i = entity id i");
-    meta.putObject("items").put("file", "items.f32").put("rows", split.dataset().numItems()).put("dim", dim);
-    meta.putObject("queries").put("file", "queries.f32").put("rows", nq).put("dim", dim);
+    meta.putObject("items").put("file", "items.f32").put("npy", "items.npy").put("rows", split.dataset().numItems())
+        .put("dim", dim);
+    meta.putObject("queries").put("file", "queries.f32").put("npy", "queries.npy").put("rows", nq).put("dim", dim);
     if (codes != null) {
-      meta.putObject("item-codes").put("file", CODES).put("format", "int64 little-endian, row-major")
+      meta.putObject("item-codes").put("file", CODES).put("npy", "item-codes.npy")
+          .put("format", "int64 little-endian, row-major")
           .put("rows", split.dataset().numItems()).put("levels", scorer.items().codes().getShape().get(1));
     }
     meta.put("interaction", model.interaction().getClass().getSimpleName());

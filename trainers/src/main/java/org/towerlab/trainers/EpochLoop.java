@@ -23,6 +23,7 @@ import org.towerlab.api.eval.Scorer;
 import org.towerlab.api.random.Seeds;
 import org.towerlab.api.tracking.Tracker;
 import org.towerlab.api.train.TrainResult;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * The epoch loop shared by every strategy: shuffled mini-batches of the step's units, one
@@ -36,7 +37,7 @@ import org.towerlab.api.train.TrainResult;
  * metricPrefix} the logged metric names, and each loop has its own checkpoint directory.
  */
 final class EpochLoop {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.JSON;
 
   /** What one loop trains and where it reports. */
   record Spec(

@@ -50,6 +50,7 @@ import org.towerlab.tracking.local.LocalRun;
 import org.towerlab.tracking.local.MetricPoint;
 import org.towerlab.tracking.plots.Plots;
 import org.towerlab.tracking.provenance.Provenance;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * Runs the experiments of a config file: for each run (each child of a grid) it loads the data
@@ -64,7 +65,6 @@ import org.towerlab.tracking.provenance.Provenance;
  * rate) is another experiment and gets another directory: resume never mixes two configs.
  */
 public final class ExperimentRunner {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final Registry registry;
   private final PrintStream console;
   private final Map<String, Cached<Dataset>> datasets = new HashMap<>();
@@ -196,6 +196,7 @@ public final class ExperimentRunner {
       parent = tracker(runs.get(0).config(), new Seeds(runs.get(0).config().seed()));
       parent.start(new RunSpec(experiment, experiment + " (grid of " + runs.size() + ")", parentDir.getFileName().toString(),
           parentDir, null, Map.of("towerlab.grid", "parent", "towerlab.version", version())));
+      GridParent.start(parent, runs.get(0), runs.size());
       writeText(parentDir.resolve("config.yaml"), Secrets.redact(sourceText(runs.get(0))));
     }
     List<RunOutcome> outcomes = new ArrayList<>();
@@ -217,7 +218,7 @@ public final class ExperimentRunner {
     Leaderboard board = Leaderboard.of(outcomes);
     writeText(boardDir.resolve("leaderboard.csv"), board.csv());
     writeText(boardDir.resolve("leaderboard.md"), board.markdown());
-    Path recallPlot = recallPlot(boardDir, experiment, outcomes);
+    Path recallPlot = GridParent.recallPlot(boardDir, experiment, outcomes);
     Path tradeoff = grid ? TradeoffPlot.write(outcomes, boardDir, experiment) : null; // related-item grids
     List<Path> costPlots = grid ? QualityCost.write(boardDir, experiment, outcomes, runs.get(0).summary()) : List.of();
     String summary = null;
@@ -251,6 +252,7 @@ public final class ExperimentRunner {
       for (Path p : costPlots) {
         parent.logArtifact(p, "plots");
       }
+      GridParent.logMetrics(parent, outcomes);
       parent.finish("FINISHED");
       parent.close();
     }
@@ -354,15 +356,7 @@ public final class ExperimentRunner {
     TrainingStrategy strategy = prepared.strategy();
     List<Evaluator> evaluators = prepared.evaluators();
     Tracker tracker = tracker(cfg, seeds);
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("towerlab.version", version());
-    tags.put("protocol", typeOf(cfg.data().protocol()));
-    tags.put("data", typeOf(cfg.data()));
-    tags.put("model", typeOf(cfg.model()));
-    tags.put("sampler", typeOf(cfg.sampler()));
-    tags.put("loss", typeOf(cfg.loss()));
-    tags.put("data.hash", hash(split.dataset().files().toString()));
-    tags.put("data.name", split.dataset().name());
+    Map<String, String> tags = new LinkedHashMap<>(RunTags.of(run, types(cfg), model.trainable(), split, version()));
     if (validationOnly) {
       tags.put("towerlab.tune", "trial");
     }
@@ -371,6 +365,7 @@ public final class ExperimentRunner {
       writeText(dir.resolve("config.yaml"), registry.toYaml(run.raw()));
       writeText(dir.resolve("effective-config.yaml"), registry.toYaml(run.effective()));
       tracker.logParams(flatten(run.effective()));
+      tracker.logDataset(DatasetInputs.of(split));
       writeProvenance(dir, run, seeds, split);
 
       Map<String, Double> metrics = new LinkedHashMap<>();
@@ -417,7 +412,7 @@ public final class ExperimentRunner {
             metrics.putAll(Costs.measure("cost/" + st.getKey() + "/", st.getValue(), Double.NaN));
           }
           if (test != null) {
-            writePerQuery(dir.resolve("per-query-test.csv"), test);
+            PerQueryFile.write(dir, test);
           }
           if (scorer instanceof TowerScorer ts && !validationOnly) {
             Embeddings.write(dir.resolve("embeddings"), model, ts, new FeatureBatches(split), split, manager);
@@ -428,16 +423,8 @@ public final class ExperimentRunner {
           }
         }
       }
-      writeText(dir.resolve("metrics.json"), JSON.writeValueAsString(metrics));
-      // Final test metrics and training statistics; valid/* histories were logged per epoch (the
-      // restored best epoch's valid values are in metrics.json).
-      Map<String, Double> last = new LinkedHashMap<>();
-      metrics.forEach((k, v) -> {
-        if (!k.startsWith("valid/")) {
-          last.put(k, v);
-        }
-      });
-      tracker.logMetrics(last, Math.max(result.epochsRun(), 1));
+      writeText(dir.resolve("metrics.json"), Mappers.pretty().writeValueAsString(metrics));
+      FinalMetrics.log(tracker, metrics, result); // the kept model's values, at the best epoch's step
       writeProvenance(dir, run, seeds, split);
       List<Path> plots = trainingPlots(dir, cfg.run());
       Path stagesDir = dir.resolve("stages");
@@ -451,7 +438,7 @@ public final class ExperimentRunner {
       }
       tracker.logArtifact(dir.resolve("metrics.json"), "");
       if (!validationOnly) {
-        tracker.logArtifact(dir.resolve("per-query-test.csv"), "");
+        tracker.logArtifact(dir.resolve(PerQueryFile.FILE), "");
       }
       tracker.logArtifact(dir.resolve("effective-config.yaml"), "");
       tracker.logArtifact(dir.resolve("config.yaml"), "");
@@ -464,11 +451,15 @@ public final class ExperimentRunner {
         tracker.logArtifact(png, "plots/" + png.getParent().getParent().getFileName());
       }
       if (Files.isDirectory(dir.resolve("embeddings"))) {
-        for (String f : List.of("embeddings.json", "items.f32", "queries.f32", Embeddings.CODES)) {
+        for (String f : Embeddings.FILES) {
           if (Files.exists(dir.resolve("embeddings").resolve(f))) {
             tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
           }
         }
+      }
+      Path modelDir = ModelExport.write(dir, run.effective(), tracker.runId(), version());
+      if (modelDir != null) {
+        tracker.logModel(modelDir, ModelExport.DIR);
       }
       tracker.finish("FINISHED");
       tracker.close();
@@ -508,6 +499,7 @@ public final class ExperimentRunner {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("towerlab.version", version());
         tags.put("towerlab.stage", stage);
+        tags.put("mlflow.runName", RunNames.shortName(cfg.run()) + " / " + stage);
         t.start(new RunSpec(cfg.name(), cfg.run() + " / " + stage, dir.getFileName() + "-" + stage,
             dir.resolve("stages").resolve(stage), runTracker.runId(), tags));
         return t;
@@ -582,20 +574,6 @@ public final class ExperimentRunner {
     return out;
   }
 
-  private static Path recallPlot(Path dir, String title, List<RunOutcome> outcomes) {
-    Map<String, Map<Integer, Double>> byRun = new LinkedHashMap<>();
-    for (RunOutcome o : outcomes) {
-      Map<Integer, Double> atK = Plots.atK(o.metrics(), "test/recall");
-      if (!atK.isEmpty()) {
-        byRun.put(o.name(), atK);
-      }
-    }
-    if (byRun.isEmpty()) {
-      return null;
-    }
-    return Plots.recallAtK(title + ": test Recall@K", byRun, dir.resolve("plots").resolve("recall-at-k.png"));
-  }
-
   /**
    * The run's split, from the cache when an earlier run loaded the same data (and split it with the
    * same protocol and root seed). Loading and splitting draw from a private {@link Seeds} of the
@@ -651,6 +629,18 @@ public final class ExperimentRunner {
     return registry.build(Kind.TRACKER, tc, "$.tracking", seeds, Tracker.class);
   }
 
+  /** The registered name of each section of the config ({@code model -> two-tower}). */
+  private Map<String, String> types(ExperimentConfig cfg) {
+    Map<String, String> t = new LinkedHashMap<>();
+    t.put("protocol", typeOf(cfg.data().protocol()));
+    t.put("data", typeOf(cfg.data()));
+    t.put("model", typeOf(cfg.model()));
+    t.put("sampler", typeOf(cfg.sampler()));
+    t.put("loss", typeOf(cfg.loss()));
+    t.put("trainer", typeOf(cfg.trainer()));
+    return t;
+  }
+
   private String typeOf(ComponentConfig c) {
     if (c == null) {
       return "none";
@@ -676,23 +666,6 @@ public final class ExperimentRunner {
     } else if (!node.isNull()) {
       out.put(prefix, node.isTextual() ? node.asText() : node.toString());
     }
-  }
-
-  private static void writePerQuery(Path file, Evaluations.Result result) {
-    StringBuilder sb = new StringBuilder("query");
-    List<String> keys = new ArrayList<>(result.perQuery().keySet());
-    for (String k : keys) {
-      sb.append(',').append(k);
-    }
-    sb.append('\n');
-    for (int i = 0; i < result.queries().length; i++) {
-      sb.append(result.queries()[i]);
-      for (String k : keys) {
-        sb.append(',').append(result.perQuery().get(k)[i]);
-      }
-      sb.append('\n');
-    }
-    writeText(file, sb.toString());
   }
 
   static void writeText(Path file, String text) {

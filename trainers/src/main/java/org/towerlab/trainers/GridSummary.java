@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.towerlab.api.UserException;
+import org.towerlab.registry.io.Mappers;
 import org.towerlab.api.config.SummaryConfig;
 import org.towerlab.api.random.Seeds;
 import org.towerlab.evaluators.stats.CrossedComparison;
@@ -97,7 +97,7 @@ public final class GridSummary {
       org.towerlab.tracking.local.LocalRun run = org.towerlab.tracking.local.LocalRun.read(dir);
       if (isChild(parentDir, parent, run) && Files.exists(dir.resolve("metrics.json"))) {
         try {
-          Map<String, Double> metrics = new ObjectMapper().readValue(dir.resolve("metrics.json").toFile(),
+          Map<String, Double> metrics = Mappers.JSON.readValue(dir.resolve("metrics.json").toFile(),
               new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() {});
           outcomes.add(new ExperimentRunner.RunOutcome(run.runName(), run.runId(), dir, metrics, null));
         } catch (IOException e) {
@@ -112,8 +112,7 @@ public final class GridSummary {
     // the grid's own order (the first method is the baseline): the leaderboard lists run ids in it
     List<String> order = new ArrayList<>();
     try {
-      for (String line : Files.readAllLines(parentDir.resolve("leaderboard.csv"))) {
-        String[] f = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+      for (String[] f : org.towerlab.registry.io.Csv.rows(Files.readString(parentDir.resolve("leaderboard.csv")))) {
         if (f.length > 1) {
           order.add(f[1]);
         }
@@ -143,7 +142,7 @@ public final class GridSummary {
     if (!Files.isRegularFile(configYaml)) {
       return SummaryConfig.DEFAULT;
     }
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
+    ObjectMapper yaml = Mappers.YAML.copy().setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
     try {
       JsonNode node = yaml.readTree(configYaml.toFile()).path("summary");
       if (!node.isObject()) {
@@ -309,37 +308,10 @@ public final class GridSummary {
     return out;
   }
 
-  /** A run's {@code per-query-test.csv}: query ids and one column per metric. */
+  /** A run's per-query test values ({@link PerQueryFile}): query ids and one column per metric. */
   record PerQuery(long[] queries, Map<String, double[]> columns) {
     static PerQuery read(Path runDir) {
-      Path csv = runDir.resolve("per-query-test.csv");
-      if (!Files.exists(csv)) {
-        return null;
-      }
-      try {
-        List<String> lines = Files.readAllLines(csv);
-        if (lines.isEmpty()) {
-          return null;
-        }
-        String[] header = lines.get(0).split(",");
-        int n = lines.size() - 1;
-        long[] q = new long[n];
-        double[][] cols = new double[header.length][n];
-        for (int r = 0; r < n; r++) {
-          String[] f = lines.get(r + 1).split(",");
-          q[r] = Long.parseLong(f[0]);
-          for (int c = 1; c < header.length; c++) {
-            cols[c][r] = Double.parseDouble(f[c]);
-          }
-        }
-        Map<String, double[]> columns = new LinkedHashMap<>();
-        for (int c = 1; c < header.length; c++) {
-          columns.put(header[c], cols[c]);
-        }
-        return new PerQuery(q, columns);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return PerQueryFile.read(runDir);
     }
   }
 
@@ -416,7 +388,7 @@ public final class GridSummary {
     List<Comparison> all = all();
     if (methods.size() < 2 || all.isEmpty()) {
       sb.append(methods.size() < 2 ? "\n" : " No comparison with **" + esc(methods.get(0).name()) + "**: the methods"
-          + " need per-query values (per-query-test.csv) under at least 2 common seeds.\n");
+          + " need per-query values (per-query-test.csv.gz) under at least 2 common seeds.\n");
       return sb.toString();
     }
     String base = esc(methods.get(0).name());
@@ -493,35 +465,43 @@ public final class GridSummary {
   }
 
   String csv() {
-    StringBuilder sb = new StringBuilder("method,metric,seeds,mean,std,ci95_low,ci95_high,family,users,dropped_users,"
+    List<String[]> rows = new ArrayList<>();
+    rows.add(("method,metric,seeds,mean,std,ci95_low,ci95_high,family,users,dropped_users,"
         + "diff,diff_ci95_low,diff_ci95_high,se,df,p,p_holm,rel_diff,rel_ci95_low,rel_ci95_high,effect_size,"
-        + "effect_size_ci95_low,effect_size_ci95_high,seed_t,seed_df,seed_p,seed_p_holm,resamples\n");
+        + "effect_size_ci95_low,effect_size_ci95_high,seed_t,seed_df,seed_p,seed_p_holm,resamples").split(","));
     for (Method m : methods) {
       for (String metric : metrics) {
         double[] v = testValues(m, metric);
         MeanInterval ci = v.length > 1 ? Significance.meanInterval(v) : new MeanInterval(1, v[0], v[0], v[0], 0.95);
-        sb.append(String.format(Locale.ROOT, "\"%s\",%s,%d,%.6f,%.6f,%.6f,%.6f", m.name().replace("\"", "\"\""), metric,
-            v.length, ci.mean(), std(v), ci.lower(), ci.upper()));
+        List<String> row = new ArrayList<>(List.of(m.name(), metric, Integer.toString(v.length),
+            f6(ci.mean()), f6(std(v)), f6(ci.lower()), f6(ci.upper())));
         Comparison c = comparison(m.name(), metric);
         if (c == null) {
-          sb.append(",".repeat(21)).append('\n');
+          row.addAll(java.util.Collections.nCopies(21, ""));
+          rows.add(row.toArray(new String[0]));
           continue;
         }
         CrossedComparison.Result r = c.result();
-        sb.append(',').append(c.family()).append(',').append(r.users()).append(',').append(r.droppedUsers());
+        row.addAll(List.of(c.family(), Integer.toString(r.users()), Integer.toString(r.droppedUsers())));
         for (double x : new double[] {r.difference(), r.lower(), r.upper(), r.se(), r.df()}) {
-          sb.append(',').append(num(x, "%.6g"));
+          row.add(num(x, "%.6g"));
         }
-        sb.append(',').append(num(r.pValue(), "%.4g")).append(',').append(num(c.pHolm(), "%.4g"));
+        row.add(num(r.pValue(), "%.4g"));
+        row.add(num(c.pHolm(), "%.4g"));
         for (double x : new double[] {r.relative(), r.relativeLower(), r.relativeUpper(), r.effectSize(),
             r.effectSizeLower(), r.effectSizeUpper(), r.seedLevel().statistic()}) {
-          sb.append(',').append(num(x, "%.6g"));
+          row.add(num(x, "%.6g"));
         }
-        sb.append(',').append(r.seeds() - 1).append(',').append(num(r.seedLevel().pValue(), "%.4g")).append(',')
-            .append(num(c.seedPHolm(), "%.4g")).append(',').append(r.resamples()).append('\n');
+        row.addAll(List.of(Integer.toString(r.seeds() - 1), num(r.seedLevel().pValue(), "%.4g"),
+            num(c.seedPHolm(), "%.4g"), Integer.toString(r.resamples())));
+        rows.add(row.toArray(new String[0]));
       }
     }
-    return sb.toString();
+    return org.towerlab.registry.io.Csv.toString(rows);
+  }
+
+  private static String f6(double x) {
+    return String.format(Locale.ROOT, "%.6f", x);
   }
 
   private static String num(double x, String fmt) {

@@ -66,19 +66,18 @@ final class Leaderboard {
   }
 
   String csv() {
-    StringBuilder sb = new StringBuilder("run,run_id");
-    for (String c : columns) {
-      sb.append(',').append(c);
-    }
-    sb.append('\n');
+    List<String[]> out = new ArrayList<>();
+    List<String> header = new ArrayList<>(List.of("run", "run_id"));
+    header.addAll(columns);
+    out.add(header.toArray(new String[0]));
     for (ExperimentRunner.RunOutcome r : rows) {
-      sb.append('"').append(r.name().replace("\"", "\"\"")).append('"').append(',').append(r.runId());
+      List<String> row = new ArrayList<>(List.of(r.name(), r.runId()));
       for (String c : columns) {
-        sb.append(',').append(fmt(r.metrics().get(c), c));
+        row.add(fmt(r.metrics().get(c), c));
       }
-      sb.append('\n');
+      out.add(row.toArray(new String[0]));
     }
-    return sb.toString();
+    return org.towerlab.registry.io.Csv.toString(out);
   }
 
   /**

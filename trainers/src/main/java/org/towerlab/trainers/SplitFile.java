@@ -2,7 +2,7 @@ package org.towerlab.trainers;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.databind.MappingIterator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +33,7 @@ import org.towerlab.api.UserException;
 import org.towerlab.api.data.Dataset;
 import org.towerlab.api.data.InteractionLog;
 import org.towerlab.api.data.Split;
+import org.towerlab.registry.io.Csv;
 import org.towerlab.tracking.local.AtomicFiles;
 import org.towerlab.tracking.local.Json;
 import org.towerlab.tracking.provenance.Provenance;
@@ -112,21 +113,24 @@ public final class SplitFile {
     MessageDigest file = sha256();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Map<String, Object> rows = new LinkedHashMap<>();
-    try (Writer out = new OutputStreamWriter(new DigestOutputStream(new GZIPOutputStream(
-        new DigestOutputStream(bytes, file), 1 << 16), content), StandardCharsets.UTF_8)) {
-      out.write(HEADER + "\n");
+    try (Writer w = new OutputStreamWriter(new DigestOutputStream(new GZIPOutputStream(
+        new DigestOutputStream(bytes, file), 1 << 16), content), StandardCharsets.UTF_8);
+        Csv.Rows out = Csv.writer(w)) {
+      out.row(HEADER.split(","));
+      String[] row = new String[6];
       for (String name : Split.PARTS) {
         InteractionLog part = split.hasLogged() ? split.logged(name) : split.part(name);
         float[] positive = split.hasLogged() && part.hasLabel(POSITIVE) ? part.label(POSITIVE) : null;
         int[] index = match(log, part, claimed);
         indexed &= index != null;
-        StringBuilder sb = new StringBuilder();
         for (int r = 0; r < part.size(); r++) {
-          sb.setLength(0);
-          sb.append(name).append(',').append(part.queries()[r]).append(',').append(part.items()[r]).append(',')
-              .append(part.timestamps()[r]).append(',').append(index == null ? -1 : index[r]).append(',')
-              .append(positive == null || positive[r] > 0 ? '1' : '0').append('\n');
-          out.write(sb.toString());
+          row[0] = name;
+          row[1] = Integer.toString(part.queries()[r]);
+          row[2] = Integer.toString(part.items()[r]);
+          row[3] = Long.toString(part.timestamps()[r]);
+          row[4] = Integer.toString(index == null ? -1 : index[r]);
+          row[5] = positive == null || positive[r] > 0 ? "1" : "0";
+          out.row(row);
         }
         rows.put(name, part.size());
       }
@@ -298,18 +302,18 @@ public final class SplitFile {
     for (String p : Split.PARTS) {
       rows.put(p, new ArrayList<>());
     }
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
-        StandardCharsets.UTF_8))) {
-      String header = in.readLine();
+    try (InputStreamReader in = new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
+        StandardCharsets.UTF_8); MappingIterator<String[]> lines = Csv.iterate(in, ',')) {
+      String header = lines.hasNextValue() ? String.join(",", lines.nextValue()) : null;
       if (!HEADER.equals(header)) {
         throw new UserException("--split-from " + dir + ": " + FILE + " starts with '" + header + "', expected '"
             + HEADER + "'.");
       }
-      String line;
       int lineNo = 1;
-      while ((line = in.readLine()) != null) {
+      while (lines.hasNextValue()) {
         lineNo++;
-        String[] f = line.split(",");
+        String[] f = lines.nextValue();
+        String line = String.join(",", f);
         List<int[]> part = f.length == 6 ? rows.get(f[0]) : null;
         if (part == null) {
           throw new UserException("--split-from " + dir + ": line " + lineNo + " of " + FILE + " reads '" + line
@@ -324,11 +328,15 @@ public final class SplitFile {
         }
         part.add(new int[] {row, Integer.parseInt(f[5])});
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof UserException u) {
+        throw u;
+      }
+      if (e instanceof NumberFormatException) {
+        throw new UserException("--split-from " + dir + ": " + FILE + " holds a non-number where a number is"
+            + " expected (" + e.getMessage() + ").", e);
+      }
       throw new UserException("--split-from " + dir + ": cannot read " + FILE + ": " + e.getMessage(), e);
-    } catch (NumberFormatException e) {
-      throw new UserException("--split-from " + dir + ": " + FILE + " holds a non-number where a number is"
-          + " expected (" + e.getMessage() + ").", e);
     }
     boolean logged = record.path("logged").asBoolean();
     InteractionLog[] positives = new InteractionLog[3];

@@ -84,7 +84,7 @@ class ExperimentRunnerTest {
     Split split = Harness.split(runs.get(0));
     long testQueries = Arrays.stream(split.test().queries()).distinct().count();
     for (RunOutcome o : outcomes) {
-      List<String> lines = Files.readAllLines(o.dir().resolve("per-query-test.csv"));
+      List<String> lines = gunzipLines(o.dir().resolve(PerQueryFile.FILE));
       assertThat(lines.get(0)).startsWith("query,").contains("recall@20");
       assertThat(lines).hasSize((int) testQueries + 1);
       assertThat(lines.stream().skip(1).map(l -> l.split(",")[0]).distinct().count()).isEqualTo(testQueries);
@@ -264,7 +264,7 @@ class ExperimentRunnerTest {
     assertThat(lines).anyMatch(l -> l.startsWith("| ndcg@20 | truth/ndcg@20 | 3 | "));
     for (RunOutcome o : res) {
       assertThat(o.metrics().get("test/truth/recall@20")).isBetween(0.0, 1.0);
-      assertThat(Files.readAllLines(o.dir().resolve("per-query-test.csv")).get(0)).contains("truth/recall@20");
+      assertThat(gunzipLines(o.dir().resolve(PerQueryFile.FILE)).get(0)).contains("truth/recall@20");
     }
   }
 
@@ -335,5 +335,12 @@ class ExperimentRunnerTest {
         .hasMessageContaining("trainer.monitor")
         .hasMessageContaining("auc")
         .hasMessageContaining("recall@20");
+  }
+
+  /** The lines of a gzip-compressed text file. */
+  static List<String> gunzipLines(java.nio.file.Path file) throws IOException {
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
   }
 }

@@ -120,9 +120,10 @@ class GridSummaryTest {
     for (String l : lines) {
       assertThat(l.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1)).as(l).hasSize(columns);
     }
-    assertThat(lines.stream().filter(l -> l.startsWith("\"exp[variant=base]\"")))
+    // the CSV library quotes a field only when it needs it: these method names have no comma
+    assertThat(lines.stream().filter(l -> l.startsWith("exp[variant=base],")))
         .allSatisfy(l -> assertThat(l).endsWith(",,,"));
-    assertThat(lines.stream().filter(l -> l.startsWith("\"exp[variant=better]\",recall@20")).findFirst().orElseThrow())
+    assertThat(lines.stream().filter(l -> l.startsWith("exp[variant=better],recall@20")).findFirst().orElseThrow())
         .contains(",all,40,0,").endsWith(",2000");
   }
 

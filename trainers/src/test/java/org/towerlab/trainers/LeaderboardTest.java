@@ -24,13 +24,17 @@ class LeaderboardTest {
 
   @Test
   void csv_columnsOrderedByCutOffNumericallyAndOnlyTestMetrics() {
-    Leaderboard board = Leaderboard.of(List.of(outcome("a", 0.1, 0.5, 0.2), outcome("b \"x\"", 0.15, 0.55, 0.25)));
+    Leaderboard board = Leaderboard.of(List.of(outcome("a", 0.1, 0.5, 0.2), outcome("b \"x\"", 0.15, 0.55, 0.25),
+        outcome("g[variant=dat,seed=1]", 0.1, 0.5, 0.2)));
     List<String> lines = board.csv().lines().toList();
 
+    // RFC 4180 through the CSV library: a field is quoted only when it holds a comma, a quote or a line break
     assertThat(lines.get(0)).isEqualTo("run,run_id,test/recall@10,test/recall@20,test/recall@50,train/best-epoch");
-    assertThat(lines.get(1)).isEqualTo("\"a\",a-id,0.1000,0.2000,0.5000,3");
-    assertThat(lines.get(2)).startsWith("\"b \"\"x\"\"\",");
-    assertThat(lines).hasSize(3);
+    assertThat(lines.get(1)).isEqualTo("a,a-id,0.1000,0.2000,0.5000,3");
+    assertThat(lines.get(2)).startsWith("\"b \"\"x\"\"\",\"b \"\"x\"\"-id\",");
+    assertThat(lines.get(3)).startsWith("\"g[variant=dat,seed=1]\",\"g[variant=dat,seed=1]-id\",0.1000");
+    assertThat(org.towerlab.registry.io.Csv.rows(board.csv()).get(3)[0]).isEqualTo("g[variant=dat,seed=1]");
+    assertThat(lines).hasSize(4);
   }
 
   @Test

@@ -162,7 +162,7 @@ class TunerTest {
       while (keys.hasNext()) {
         assertThat(keys.next()).as(d.toString()).doesNotStartWith("test/");
       }
-      assertThat(d.resolve("per-query-test.csv")).doesNotExist();
+      assertThat(d.resolve("per-query-test.csv.gz")).doesNotExist();
       assertThat(d.resolve("embeddings")).doesNotExist();
     }
   }

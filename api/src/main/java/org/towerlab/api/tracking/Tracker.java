@@ -29,6 +29,29 @@ public interface Tracker extends AutoCloseable {
    */
   void logArtifact(Path file, String artifactDir);
 
+  /**
+   * Records the data set the run used. The local run store keeps it in {@code inputs.json}; MLflow
+   * logs it as a dataset input. Trackers without such a notion ignore it.
+   */
+  default void logDataset(DatasetInput dataset) {}
+
+  /**
+   * Records a model directory ({@code MLmodel}, its data and code) under {@code artifactPath}: every
+   * file of {@code modelDir} is logged as an artifact, keeping the sub-directories. MLflow also
+   * records it as the run's model (and registers it when the tracker is configured to).
+   */
+  default void logModel(Path modelDir, String artifactPath) {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(modelDir)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+        Path rel = modelDir.relativize(f.getParent());
+        String dir = rel.toString().isEmpty() ? artifactPath : artifactPath + "/" + rel.toString().replace('\\', '/');
+        logArtifact(f, dir);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list the model directory " + modelDir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Ends the run with status FINISHED, FAILED or KILLED. */
   void finish(String status);
 

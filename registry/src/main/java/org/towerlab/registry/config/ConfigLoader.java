@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.commons.text.StringSubstitutor;
 import org.towerlab.api.Kind;
 import org.towerlab.api.UserException;
 import org.towerlab.api.config.ComponentConfig;
@@ -306,42 +307,37 @@ public final class ConfigLoader {
     return node;
   }
 
+  /**
+   * {@code ${NAME}} and {@code ${NAME:-default}} with Commons Text's {@link StringSubstitutor};
+   * {@code $${} is a literal {@code ${}; values are not substituted again.
+   */
   private static String substitute(String s, String path, Map<String, String> env, Source src) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < s.length()) {
-      if (s.startsWith("$${", i)) {
-        out.append("${");
-        i += 3;
-      } else if (s.startsWith("${", i)) {
-        int end = s.indexOf('}', i);
-        if (end < 0) {
-          throw new UserException(src.where(path) + "Unterminated variable reference in '" + s + "' at " + path
-              + ". Write ${NAME} or ${NAME:-default} (or $${ for a literal ${).");
-        }
-        String body = s.substring(i + 2, end);
-        int sep = body.indexOf(":-");
-        String name = sep < 0 ? body : body.substring(0, sep);
-        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw new UserException(src.where(path) + "Bad variable name '" + name + "' in '" + s + "' at " + path
-              + ". Variable names are letters, digits and underscores: ${NAME} or ${NAME:-default}.");
-        }
-        String value = env.get(name);
-        if (value == null) {
-          if (sep < 0) {
-            throw new UserException(src.where(path) + "Undefined variable ${" + name + "} at " + path
-                + ". Set the environment variable " + name + " or give a default: ${" + name + ":-value}.");
-          }
-          value = body.substring(sep + 2);
-        }
-        out.append(value);
-        i = end + 1;
-      } else {
-        out.append(s.charAt(i));
-        i++;
+    for (int i = s.indexOf("${"); i >= 0; i = s.indexOf("${", i + 2)) {
+      if ((i == 0 || s.charAt(i - 1) != '$') && s.indexOf('}', i) < 0) {
+        throw new UserException(src.where(path) + "Unterminated variable reference in '" + s + "' at " + path
+            + ". Write ${NAME} or ${NAME:-default} (or $${ for a literal ${).");
       }
     }
-    return out.toString();
+    String[] missing = new String[1];
+    StringSubstitutor sub = new StringSubstitutor(name -> {
+      if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new UserException(src.where(path) + "Bad variable name '" + name + "' in '" + s + "' at " + path
+            + ". Variable names are letters, digits and underscores: ${NAME} or ${NAME:-default}.");
+      }
+      String value = env.get(name);
+      if (value == null) {
+        missing[0] = name;
+      }
+      return value;
+    }).setValueDelimiter(":-").setEscapeChar('$').setEnableUndefinedVariableException(true)
+        .setDisableSubstitutionInValues(true);
+    try {
+      return sub.replace(s);
+    } catch (IllegalArgumentException e) {
+      String name = missing[0];
+      throw new UserException(src.where(path) + "Undefined variable ${" + name + "} at " + path
+          + ". Set the environment variable " + name + " or give a default: ${" + name + ":-value}.");
+    }
   }
 
   // ---------------------------------------------------------------- overrides

@@ -147,6 +147,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void interpolation_valueHoldingAReference_notSubstitutedAgain() throws IOException {
+    Path file = write("env.yaml", BASE + "run: run-${NAME}-${MISSING:-x}\n");
+    assertThat(loader.load(file, List.of(), Map.of("NAME", "${OTHER}")).get(0).run()).isEqualTo("run-${OTHER}-x");
+  }
+
+  @Test
+  void interpolation_unterminatedOrBadName_userErrors() throws IOException {
+    Path open = write("open.yaml", BASE + "run: run-${NAME\n");
+    assertThatThrownBy(() -> loader.load(open, List.of(), Map.of("NAME", "a")))
+        .isInstanceOf(UserException.class).hasMessageContaining("Unterminated variable reference");
+    Path bad = write("bad.yaml", BASE + "run: run-${1X}\n");
+    assertThatThrownBy(() -> loader.load(bad, List.of(), Map.of()))
+        .isInstanceOf(UserException.class).hasMessageContaining("Bad variable name '1X'");
+  }
+
+  @Test
   void grid_twoAxes_cartesianProductInDeclaredOrder() throws IOException {
     List<LoadedRun> runs = load(BASE + """
         grid:

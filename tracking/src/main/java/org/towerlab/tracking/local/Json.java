@@ -3,18 +3,17 @@ package org.towerlab.tracking.local;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.towerlab.registry.io.Mappers;
 
-/** The JSON mapper of the run store: pretty, sorted map keys, no failure on unknown fields. */
+/**
+ * JSON files of the run store, through the shared configuration ({@link Mappers}): written pretty
+ * with sorted map keys (files read back leniently: unknown fields are ignored).
+ */
 public final class Json {
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  public static final ObjectMapper MAPPER = Mappers.JSON;
 
   private Json() {}
 
@@ -26,7 +25,7 @@ public final class Json {
   /** Atomically writes {@code value} as pretty JSON; {@code force} as in {@link AtomicFiles}. */
   public static void write(Path target, Object value, boolean force) {
     try {
-      AtomicFiles.write(target, MAPPER.writeValueAsBytes(value), force);
+      AtomicFiles.write(target, Mappers.sortedPretty().writeValueAsBytes(value), force);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot serialize " + target.getFileName() + ": " + e.getMessage(), e);
     }
@@ -35,8 +34,18 @@ public final class Json {
   /** Compact one-line JSON, for append-only files. */
   public static String line(Object value) {
     try {
-      return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+      return MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(value);
     } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code value} as a JSON tree with map keys sorted, as {@link #write} writes maps. */
+  public static com.fasterxml.jackson.databind.JsonNode sortedTree(Object value) {
+    try {
+      return MAPPER.readTree(MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .writeValueAsBytes(value));
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -30,6 +30,24 @@ public record LocalRun(Path dir, String experiment, String runName, String runId
     String status, long startTime, Long endTime, Map<String, String> params, Map<String, String> tags,
     List<MetricPoint> history, List<ArtifactEntry> artifacts, int skippedLines) {
 
+  /** The data sets the run logged ({@code inputs.json}; see {@link org.towerlab.api.tracking.DatasetInput}). */
+  public List<Map<String, String>> inputs() {
+    return readList(dir.resolve(LocalRunStore.INPUTS_FILE));
+  }
+
+  /** The model directories the run logged ({@code models.json}: artifactPath, registeredModelName). */
+  public List<Map<String, String>> models() {
+    return readList(dir.resolve(LocalRunStore.MODELS_FILE));
+  }
+
+  private static List<Map<String, String>> readList(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    return Json.MAPPER.convertValue(Json.read(file, JsonNode.class),
+        new TypeReference<List<Map<String, String>>>() {});
+  }
+
   /** Whether {@code dir} holds a run (a {@code run.json}). */
   public static boolean isRunDir(Path dir) {
     return Files.isRegularFile(dir.resolve(LocalRunStore.RUN_FILE));
@@ -37,17 +55,29 @@ public record LocalRun(Path dir, String experiment, String runName, String runId
 
   /**
    * The run directories at or under {@code root} (a run dir, an experiment dir or a runs root),
-   * sorted by path.
+   * sorted by path; a run's stage runs ({@code <run>/stages/<stage>/}) come right after it.
    */
   public static List<Path> find(Path root) {
     if (isRunDir(root)) {
-      return List.of(root.toAbsolutePath().normalize());
+      Path run = root.toAbsolutePath().normalize();
+      Path stages = run.resolve("stages");
+      if (!Files.isDirectory(stages)) {
+        return List.of(run);
+      }
+      List<Path> out = new ArrayList<>(List.of(run));
+      try (Stream<Path> s = Files.list(stages)) {
+        s.filter(LocalRun::isRunDir).map(p -> p.toAbsolutePath().normalize()).sorted().forEach(out::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot list runs under " + stages + ": " + e.getMessage(), e);
+      }
+      return out;
     }
     if (!Files.isDirectory(root)) {
       throw new UserException("No TowerLab run at " + root + ": the path does not exist or holds no run.json. "
           + "Pass a run directory (runs/<experiment>/<run-id>), an experiment directory or the runs root.");
     }
-    try (Stream<Path> s = Files.walk(root, 3)) {
+    // runs/<experiment>/<run>/stages/<stage>/run.json: a cascade's stage runs are found too
+    try (Stream<Path> s = Files.walk(root, 5)) {
       return s.filter(p -> p.getFileName().toString().equals(LocalRunStore.RUN_FILE))
           .map(p -> p.getParent().toAbsolutePath().normalize())
           .sorted()

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.towerlab.api.tracking.DatasetInput;
 import org.towerlab.api.tracking.RunSpec;
 import org.towerlab.api.tracking.Tracker;
 import org.towerlab.tracking.Secrets;
@@ -34,6 +35,8 @@ import org.towerlab.tracking.Secrets;
  * metrics-history.jsonl  one {"key","value","step","timestamp"} per line, at most one per (key, step)
  * artifacts.json         [{"path": relative to the run dir, "dir": artifact dir}]
  * artifacts/&lt;dir&gt;/...    copies of artifacts that were outside the run dir
+ * inputs.json            the data sets the run used ({@link DatasetInput} fields), when logged
+ * models.json            the model directories logged: [{"artifactPath", "registeredModelName"}]
  * </pre>
  *
  * Every JSON file is replaced atomically ({@link AtomicFiles}); the history is appended to, and
@@ -58,6 +61,8 @@ public final class LocalRunStore implements Tracker {
   public static final String HISTORY_FILE = "metrics-history.jsonl";
   public static final String ARTIFACTS_FILE = "artifacts.json";
   public static final String ARTIFACTS_DIR = "artifacts";
+  public static final String INPUTS_FILE = "inputs.json";
+  public static final String MODELS_FILE = "models.json";
 
   /** Terminal statuses accepted by {@link #finish}. */
   public static final Set<String> END_STATUSES = Set.of("FINISHED", "FAILED", "KILLED");
@@ -70,6 +75,8 @@ public final class LocalRunStore implements Tracker {
   private final Map<String, String> params = new TreeMap<>();
   private final Map<String, String> tags = new TreeMap<>();
   private final List<ArtifactEntry> artifacts = new ArrayList<>();
+  private final List<Map<String, String>> inputs = new ArrayList<>();
+  private final List<Map<String, String>> models = new ArrayList<>();
   /** The (key, step) pairs in the history file, as {@code key + '\n' + step}. */
   private final Set<String> logged = new HashSet<>();
   private Thread shutdownHook;
@@ -301,6 +308,51 @@ public final class LocalRunStore implements Tracker {
       Json.write(dir.resolve(ARTIFACTS_FILE), artifacts, config.fsync());
     }
     return entry;
+  }
+
+  @Override
+  public synchronized void logDataset(DatasetInput dataset) {
+    spec();
+    checkDir();
+    Map<String, String> entry = new TreeMap<>(dataset.toMap());
+    if (!inputs.contains(entry)) {
+      inputs.add(entry);
+      Json.write(dir.resolve(INPUTS_FILE), inputs, config.fsync());
+    }
+  }
+
+  @Override
+  public synchronized void logModel(Path modelDir, String artifactPath) {
+    logModelEntries(modelDir, artifactPath, null);
+  }
+
+  /**
+   * Logs every file of {@code modelDir} as an artifact under {@code artifactPath} (keeping the
+   * sub-directories) and records the model in {@code models.json}, with the registered model name
+   * the run asked for ({@code null}: none). Returns the artifact entries.
+   */
+  public synchronized List<ArtifactEntry> logModelEntries(Path modelDir, String artifactPath,
+      String registeredModelName) {
+    spec();
+    checkDir();
+    List<ArtifactEntry> out = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.walk(modelDir)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        String rel = modelDir.relativize(f.getParent()).toString().replace('\\', '/');
+        out.add(logArtifactEntry(f, rel.isEmpty() ? artifactPath : artifactPath + "/" + rel));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the model directory " + modelDir + ": " + e.getMessage(), e);
+    }
+    Map<String, String> entry = new TreeMap<>();
+    entry.put("artifactPath", normalizeDir(artifactPath));
+    if (registeredModelName != null) {
+      entry.put("registeredModelName", registeredModelName);
+    }
+    models.removeIf(m -> entry.get("artifactPath").equals(m.get("artifactPath")));
+    models.add(entry);
+    Json.write(dir.resolve(MODELS_FILE), models, config.fsync());
+    return out;
   }
 
   @Override

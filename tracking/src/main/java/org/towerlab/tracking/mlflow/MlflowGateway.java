@@ -22,7 +22,9 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.mlflow.api.proto.Service.CreateExperiment;
 import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.ExperimentTag;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.RunStatus;
@@ -62,6 +64,10 @@ public final class MlflowGateway implements AutoCloseable {
   /** Tag holding TowerLab's local run id: how sync finds a run created before mlflow.json said so. */
   public static final String RUN_ID_TAG = "towerlab.run_id";
   public static final String PARENT_TAG = "mlflow.parentRunId";
+  /** The run name as a tag: a run's short display name (the local run keeps its full name). */
+  public static final String RUN_NAME_TAG = "mlflow.runName";
+  /** The tag listing the run's MLflow models, read by the UI. */
+  public static final String MODEL_HISTORY_TAG = "mlflow.log-model.history";
 
   private final String uri;
   private final MlflowCredentials creds;
@@ -76,7 +82,9 @@ public final class MlflowGateway implements AutoCloseable {
         : new MlflowCredentials(split.username(), split.password(), null, "from the tracking URI");
     this.client = new MlflowClient(new BasicMlflowHostCreds(this.uri, this.creds.username(), this.creds.password(),
         this.creds.token(), insecureTls));
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    // HTTP/1.1: the default HTTP/2 upgrade request makes a 3.x server (uvicorn) log two warnings per call
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10));
     if (insecureTls) {
       b.sslContext(trustAll());
     }
@@ -87,14 +95,25 @@ public final class MlflowGateway implements AutoCloseable {
     return uri;
   }
 
-  /** The id of experiment {@code name}, created if missing. */
+  /**
+   * The experiment tag that makes MLflow 3.x open an experiment on its runs table ("Model
+   * training") instead of its GenAI traces view; 2.x keeps it as a plain tag.
+   */
+  static final String EXPERIMENT_KIND = "mlflow.experimentKind";
+  static final String MODEL_TRAINING = "custom_model_development";
+
+  /**
+   * The id of experiment {@code name}, created if missing (tagged {@link #EXPERIMENT_KIND} =
+   * {@value #MODEL_TRAINING}; an existing experiment is left as it is).
+   */
   public String experimentId(String name) {
     Optional<JsonNode> exp = getJson("api/2.0/mlflow/experiments/get-by-name?experiment_name=" + enc(name));
     if (exp.isPresent()) {
       return exp.get().path("experiment").path("experiment_id").asText();
     }
     try {
-      return call(() -> client.createExperiment(name));
+      return call(() -> client.createExperiment(CreateExperiment.newBuilder().setName(name)
+          .addTags(ExperimentTag.newBuilder().setKey(EXPERIMENT_KIND).setValue(MODEL_TRAINING)).build()));
     } catch (IllegalStateException e) {
       // created concurrently by another run
       return getJson("api/2.0/mlflow/experiments/get-by-name?experiment_name=" + enc(name))
@@ -196,6 +215,83 @@ public final class MlflowGateway implements AutoCloseable {
         return null;
       });
     }
+  }
+
+  /**
+   * Logs dataset inputs ({@code runs/log-inputs}, MLflow 2.4+). Each map has the fields of
+   * {@link org.towerlab.api.tracking.DatasetInput}; the context goes to the input's
+   * {@code mlflow.data.context} tag. A server without the endpoint (404) is left alone.
+   */
+  public void logInputs(String runId, List<Map<String, String>> datasets) {
+    if (datasets.isEmpty()) {
+      return;
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("run_id", runId);
+    var list = body.putArray("datasets");
+    for (Map<String, String> d : datasets) {
+      ObjectNode in = list.addObject();
+      in.putArray("tags").addObject().put("key", "mlflow.data.context").put("value", d.getOrDefault("context", "training"));
+      ObjectNode ds = in.putObject("dataset");
+      ds.put("name", d.get("name"));
+      ds.put("digest", d.get("digest"));
+      ds.put("source_type", d.getOrDefault("sourceType", "local"));
+      ds.put("source", d.getOrDefault("source", "{}"));
+      if (d.get("schema") != null && !d.get("schema").isEmpty()) {
+        ds.put("schema", d.get("schema"));
+      }
+      if (d.get("profile") != null && !d.get("profile").isEmpty()) {
+        ds.put("profile", d.get("profile"));
+      }
+    }
+    sendJson("POST", "api/2.0/mlflow/runs/log-inputs", body.toString());
+  }
+
+  /** The dataset inputs of a run JSON ({@code inputs.dataset_inputs}) as {@code name@digest@context} keys. */
+  public static java.util.Set<String> inputKeys(JsonNode run) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (JsonNode in : run.path("inputs").path("dataset_inputs")) {
+      String context = "";
+      for (JsonNode t : in.path("tags")) {
+        if ("mlflow.data.context".equals(t.path("key").asText())) {
+          context = t.path("value").asText();
+        }
+      }
+      out.add(in.path("dataset").path("name").asText() + "@" + in.path("dataset").path("digest").asText() + "@" + context);
+    }
+    return out;
+  }
+
+  /**
+   * Registers the model at {@code source} (an artifact URI) of run {@code runId} as a new version
+   * of registered model {@code name} (created if missing), unless a version of that run and source
+   * exists already. Returns the version.
+   */
+  public String registerModel(String name, String source, String runId) {
+    ObjectNode search = Json.MAPPER.createObjectNode();
+    String filter = "name='" + name.replace("'", "\\'") + "'";
+    Optional<JsonNode> found = getJson("api/2.0/mlflow/model-versions/search?filter=" + enc(filter)
+        + "&max_results=1000");
+    for (JsonNode v : found.map(n -> n.path("model_versions")).orElse(search)) {
+      if (runId.equals(v.path("run_id").asText()) && source.equals(v.path("source").asText())) {
+        return v.path("version").asText();
+      }
+    }
+    ObjectNode create = Json.MAPPER.createObjectNode().put("name", name);
+    HttpResponse<String> res = send(authorize(HttpRequest.newBuilder(URI.create(uri + "/api/2.0/mlflow/registered-models/create")))
+        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(create.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    if (!(res.statusCode() == 400 && res.body().contains("RESOURCE_ALREADY_EXISTS"))) {
+      check(res.statusCode(), res.body(), "POST registered-models/create");
+    }
+    ObjectNode version = Json.MAPPER.createObjectNode().put("name", name).put("source", source).put("run_id", runId);
+    return sendJson("POST", "api/2.0/mlflow/model-versions/create", version.toString()).orElseThrow()
+        .path("model_version").path("version").asText();
+  }
+
+  /** The artifact URI of {@code artifactPath} in a run whose artifact URI is {@code artifactUri}. */
+  public static String artifactUri(String artifactUri, String artifactPath) {
+    return artifactUri.endsWith("/") ? artifactUri + artifactPath : artifactUri + "/" + artifactPath;
   }
 
   /** Ends the run; TowerLab's INTERRUPTED is MLflow's KILLED. */

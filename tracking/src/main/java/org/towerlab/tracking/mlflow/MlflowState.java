@@ -25,6 +25,11 @@ public final class MlflowState {
   public String runId;
   public String artifactUri;
   public String parentRunId;
+  /**
+   * MLflow run ids the run had on other servers before a sync moved it (newest last): a child that
+   * still names its parent by an old id finds it by them.
+   */
+  public List<String> formerRunIds = new ArrayList<>();
   /** Params sent (TowerLab keys). */
   public List<String> params = new ArrayList<>();
   /** Metric points sent per TowerLab metric key. */
@@ -47,6 +52,19 @@ public final class MlflowState {
 
   public void write(Path runDir) {
     Json.write(runDir.resolve(FILE), this);
+  }
+
+  /** Points the state at run {@code newRunId}, remembering the previous run id if it differs. */
+  void moveTo(String newRunId) {
+    if (runId != null && !runId.equals(newRunId) && !formerRunIds.contains(runId)) {
+      formerRunIds.add(runId);
+    }
+    runId = newRunId;
+  }
+
+  /** Whether {@code id} is this run's MLflow id, now or on a server it was synced from. */
+  boolean knows(String id) {
+    return id != null && (id.equals(runId) || formerRunIds.contains(id));
   }
 
   void addParams(Iterable<String> keys) {

@@ -128,13 +128,14 @@ public final class MlflowSync {
       if (parent != null) {
         tags.put(MlflowGateway.PARENT_TAG, parent);
       }
-      remote = gateway.createRun(expId, run.runName(), run.startTime(), tags);
+      remote = gateway.createRun(expId, run.tags().getOrDefault(MlflowGateway.RUN_NAME_TAG, run.runName()),
+          run.startTime(), tags);
       created = true;
     }
     String runId = remote.path("info").path("run_id").asText();
     st.uri = gateway.uri();
     st.experimentId = expId;
-    st.runId = runId;
+    st.moveTo(runId);
     st.artifactUri = remote.path("info").path("artifact_uri").asText();
     st.parentRunId = parent;
     st.lastError = null;
@@ -162,6 +163,12 @@ public final class MlflowSync {
     if (parent != null) {
       wanted.put(MlflowGateway.PARENT_TAG, parent);
     }
+    for (Map<String, String> m : run.models()) {
+      Path dir = modelDir(run, m.get("artifactPath"));
+      if (dir != null) { // the history names this server's run id
+        wanted.put(MlflowGateway.MODEL_HISTORY_TAG, MlflowModels.historyTag(dir, m.get("artifactPath"), runId));
+      }
+    }
     wanted.forEach((k, v) -> {
       String key = k.startsWith("mlflow.") ? k : MetricNames.toMlflow(k);
       if (!truncate(v, MlflowGateway.MAX_TAG_VALUE_LENGTH).equals(remoteTags.get(key))) {
@@ -171,6 +178,11 @@ public final class MlflowSync {
     gateway.setTags(runId, tags);
     st.addTags(wanted.keySet());
     st.write(run.dir());
+
+    java.util.Set<String> remoteInputs = MlflowGateway.inputKeys(remote);
+    List<Map<String, String>> inputs = run.inputs().stream().filter(d -> !remoteInputs.contains(
+        d.get("name") + "@" + d.get("digest") + "@" + d.getOrDefault("context", "training"))).toList();
+    gateway.logInputs(runId, inputs);
 
     List<MetricPoint> missing = new ArrayList<>();
     for (Map.Entry<String, List<MetricPoint>> e : run.historyByKey().entrySet()) {
@@ -213,6 +225,13 @@ public final class MlflowSync {
       st.write(run.dir());
     }
 
+    for (Map<String, String> m : run.models()) {
+      if (m.get("registeredModelName") != null) {
+        gateway.registerModel(m.get("registeredModelName"), MlflowGateway.artifactUri(st.artifactUri,
+            m.get("artifactPath")), runId);
+      }
+    }
+
     boolean ended = !"RUNNING".equals(run.status());
     boolean statusSent = false;
     if (ended) {
@@ -226,31 +245,53 @@ public final class MlflowSync {
     st.complete = ended;
     st.write(run.dir());
 
-    boolean sent = !params.isEmpty() || !tags.isEmpty() || !missing.isEmpty() || artifactsSent > 0 || statusSent;
+    boolean sent = !params.isEmpty() || !tags.isEmpty() || !missing.isEmpty() || artifactsSent > 0 || statusSent
+        || !inputs.isEmpty();
     String action = created ? "created" : sent ? "completed" : "up-to-date";
     return new RunResult(run.dir(), runId, action, params.size(), missing.size(), tags.size(), artifactsSent, null);
   }
 
-  /** The MLflow run id of the run's parent: a synced local sibling's, or the recorded id itself. */
+  /**
+   * The MLflow run id, on this server, of the run's parent, or null when the parent is not synced
+   * yet (a later sync sets the link). The local run names its parent by the id it had when the run
+   * started: the parent's local run id, or its MLflow id on the server of that time. The parent is
+   * looked for beside the run (a grid's parent) and above it (a cascade's run, for a stage run in
+   * {@code <run>/stages/<stage>/}), by its local id or any MLflow id it has had; its id on this
+   * server is the one its {@code mlflow.json} holds once it was synced here. A parent id that no
+   * local run knows is kept only if this server has that run.
+   */
   private String mlflowParentOf(LocalRun run) {
     String parent = run.parentRunId();
     if (parent == null) {
       return null;
     }
-    Path experimentDir = run.dir().getParent();
-    if (experimentDir != null && Files.isDirectory(experimentDir)) {
-      for (Path d : LocalRun.find(experimentDir)) {
-        if (d.equals(run.dir())) {
-          continue;
-        }
-        LocalRun other = LocalRun.read(d);
-        MlflowState os = MlflowState.read(d);
-        if (parent.equals(other.runId()) || parent.equals(os.runId)) {
-          return os.runId; // null if the parent is not synced: the link is set by a later sync
-        }
+    for (Path d : parentCandidates(run.dir())) {
+      LocalRun other = LocalRun.read(d);
+      MlflowState os = MlflowState.read(d);
+      if (parent.equals(other.runId()) || os.knows(parent)) {
+        boolean here = os.runId != null && gateway.uri().equals(os.uri) && gateway.getRun(os.runId).isPresent();
+        return here ? os.runId : null;
       }
     }
-    return parent.matches("[0-9a-f]{32}") ? parent : null;
+    return parent.matches("[0-9a-f]{32}") && gateway.getRun(parent).isPresent() ? parent : null;
+  }
+
+  /** Run directories that may hold a run's parent: its siblings, and the run above a stage run. */
+  private static List<Path> parentCandidates(Path runDir) {
+    List<Path> out = new ArrayList<>();
+    Path up = runDir.getParent();
+    if (up != null && up.getFileName() != null && up.getFileName().toString().equals("stages")
+        && up.getParent() != null && LocalRun.isRunDir(up.getParent())) {
+      out.add(up.getParent());
+    }
+    if (up != null && Files.isDirectory(up)) {
+      try (var list = Files.list(up)) {
+        list.filter(d -> !d.equals(runDir) && LocalRun.isRunDir(d)).sorted().forEach(out::add);
+      } catch (java.io.IOException e) {
+        LOG.debug("cannot list {}: {}", up, e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** Orders runs so that every parent (by local or recorded MLflow id) comes before its children. */
@@ -258,10 +299,11 @@ public final class MlflowSync {
     Map<String, LocalRun> byId = new HashMap<>();
     for (LocalRun r : runs) {
       byId.put(r.runId(), r);
-      String m = MlflowState.read(r.dir()).runId;
-      if (m != null) {
-        byId.put(m, r);
+      MlflowState st = MlflowState.read(r.dir());
+      if (st.runId != null) {
+        byId.put(st.runId, r);
       }
+      st.formerRunIds.forEach(id -> byId.put(id, r));
     }
     List<LocalRun> out = new ArrayList<>();
     Set<Path> placed = new LinkedHashSet<>();
@@ -281,6 +323,17 @@ public final class MlflowSync {
     }
     placed.add(r.dir());
     out.add(r);
+  }
+
+  /** The local directory of a logged model: where its {@code MLmodel} artifact lies, or null. */
+  private static Path modelDir(LocalRun run, String artifactPath) {
+    for (ArtifactEntry a : run.artifacts()) {
+      if (a.artifactPath().equals(artifactPath + "/MLmodel")) {
+        Path f = run.dir().resolve(a.path());
+        return Files.isRegularFile(f) ? f.getParent() : null;
+      }
+    }
+    return null;
   }
 
   private static Map<String, String> keyValues(JsonNode array) {

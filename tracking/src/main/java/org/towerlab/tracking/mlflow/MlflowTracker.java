@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.towerlab.api.UserException;
+import org.towerlab.api.tracking.DatasetInput;
 import org.towerlab.api.tracking.RunSpec;
 import org.towerlab.api.tracking.Tracker;
 import org.towerlab.tracking.Secrets;
@@ -83,7 +84,8 @@ public final class MlflowTracker implements Tracker {
       if (state.parentRunId != null) {
         tags.put(MlflowGateway.PARENT_TAG, state.parentRunId);
       }
-      JsonNode run = gateway.createRun(state.experimentId, spec.runName(), startTime(), tags);
+      JsonNode run = gateway.createRun(state.experimentId, tags.getOrDefault(MlflowGateway.RUN_NAME_TAG, spec.runName()),
+          startTime(), tags);
       state.runId = run.path("info").path("run_id").asText();
       state.artifactUri = run.path("info").path("artifact_uri").asText();
       state.addTags(tags.keySet());
@@ -153,6 +155,39 @@ public final class MlflowTracker implements Tracker {
       gateway.uploadArtifact(state.artifactUri, runDir.resolve(entry.path()), entry.artifactPath());
       if (!state.artifacts.contains(entry.artifactPath())) {
         state.artifacts.add(entry.artifactPath());
+      }
+    });
+  }
+
+  @Override
+  public synchronized void logDataset(DatasetInput dataset) {
+    local.logDataset(dataset);
+    push(() -> gateway.logInputs(state.runId, List.of(dataset.toMap())));
+  }
+
+  /**
+   * Uploads the model directory, records it as the run's MLflow model (the
+   * {@code mlflow.log-model.history} tag that the UI reads) and, with {@code register-model},
+   * registers it as a new version of that registered model.
+   */
+  @Override
+  public synchronized void logModel(Path modelDir, String artifactPath) {
+    List<ArtifactEntry> entries = local.logModelEntries(modelDir, artifactPath, config.registerModel());
+    Map<String, String> history = Map.of(MlflowGateway.MODEL_HISTORY_TAG, MlflowModels.historyTag(modelDir,
+        artifactPath, runId()));
+    local.setTags(history);
+    push(() -> {
+      for (ArtifactEntry entry : entries) {
+        gateway.uploadArtifact(state.artifactUri, runDir.resolve(entry.path()), entry.artifactPath());
+        if (!state.artifacts.contains(entry.artifactPath())) {
+          state.artifacts.add(entry.artifactPath());
+        }
+      }
+      gateway.setTags(state.runId, history);
+      state.addTags(history.keySet());
+      if (config.registerModel() != null) {
+        gateway.registerModel(config.registerModel(), MlflowGateway.artifactUri(state.artifactUri, artifactPath),
+            state.runId);
       }
     });
   }

@@ -27,6 +27,13 @@ import org.towerlab.tracking.local.MetricPoint;
 public final class Plots {
   public static final int WIDTH = 900;
   public static final int HEIGHT = 560;
+  /**
+   * Line colors readable on white and for color-blind readers (Okabe and Ito's palette without its
+   * yellow), then darker grays.
+   */
+  static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+      new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0x8C564B),
+      new Color(0x555555), new Color(0x999933)};
 
   static {
     System.setProperty("java.awt.headless", "true");
@@ -72,6 +79,35 @@ public final class Plots {
     JFreeChart chart = ChartFactory.createXYLineChart(title, "K", "Recall@K", data, PlotOrientation.VERTICAL,
         true, false, false);
     style(chart, true);
+    return save(chart, png);
+  }
+
+  /**
+   * Recall@K against K over the seeds of a grid: per method, the mean line and a band for its 95%
+   * interval over seeds (none for a method with one seed).
+   *
+   * @param byMethod method name to (K to {mean, lower, upper})
+   */
+  public static Path recallAtKBands(String title, Map<String, Map<Integer, double[]>> byMethod, Path png) {
+    org.jfree.data.xy.YIntervalSeriesCollection data = new org.jfree.data.xy.YIntervalSeriesCollection();
+    byMethod.forEach((method, byK) -> {
+      org.jfree.data.xy.YIntervalSeries s = new org.jfree.data.xy.YIntervalSeries(method);
+      byK.forEach((k, v) -> s.add(k.doubleValue(), v[0], v[1], v[2]));
+      data.addSeries(s);
+    });
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "K", "Recall@K (mean, 95% interval over seeds)", data,
+        PlotOrientation.VERTICAL, true, false, false);
+    style(chart, true);
+    XYPlot plot = chart.getXYPlot();
+    org.jfree.chart.renderer.xy.DeviationRenderer r = new org.jfree.chart.renderer.xy.DeviationRenderer(true, true);
+    r.setAlpha(0.18f);
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      Color c = PALETTE[i % PALETTE.length];
+      r.setSeriesPaint(i, c);
+      r.setSeriesFillPaint(i, c);
+      r.setSeriesStroke(i, new BasicStroke(2f));
+    }
+    plot.setRenderer(r);
     return save(chart, png);
   }
 
@@ -127,6 +163,7 @@ public final class Plots {
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, shapes);
     for (int i = 0; i < plot.getDataset().getSeriesCount(); i++) {
       r.setSeriesStroke(i, new BasicStroke(2f));
+      r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
     }
     plot.setRenderer(r);
     ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);

@@ -193,7 +193,7 @@ public final class Provenance {
       root.put("formatVersion", FORMAT_VERSION);
       root.put("createdAt", createdAt.toString());
       root.set("config", config);
-      root.set("seeds", Json.MAPPER.valueToTree(seeds));
+      root.set("seeds", Json.sortedTree(seeds));
       ObjectNode d = root.putObject("data");
       data.forEach((p, f) -> d.putObject(p).put("sha256", f.sha256()).put("rows", f.rows()));
       ObjectNode git = root.putObject("git");
@@ -216,9 +216,9 @@ public final class Provenance {
           + System.getProperty("os.arch"));
       m.put("cpu", cpuModel());
       m.put("cores", Runtime.getRuntime().availableProcessors());
-      root.set("plugins", Json.MAPPER.valueToTree(plugins));
+      root.set("plugins", Json.sortedTree(plugins));
       if (split != null) {
-        root.set("split", Json.MAPPER.valueToTree(split));
+        root.set("split", Json.sortedTree(split));
       }
       return root;
     }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.towerlab.registry.io.Csv;
 
 /** Growable primitive columns, delimited-line splitting and id remapping used by the loaders. */
 final class Columns {
@@ -135,47 +136,24 @@ final class Columns {
   }
 
   /**
-   * Splits one line at {@code delimiter}, keeping empty fields. When {@code quotes} is set, a field
-   * that starts with {@code "} runs to the closing quote and {@code ""} inside it is one quote (the
-   * CSV convention, as in MovieLens 20M's movies.csv).
+   * Splits one line at {@code delimiter}, keeping empty fields. When {@code quotes} is set, the
+   * line is read as CSV ({@link Csv#line}: a field in {@code "} may hold the delimiter, {@code ""}
+   * inside it is one quote, as in MovieLens 20M's movies.csv); otherwise quotes are plain text.
    */
   static String[] split(String line, char delimiter, boolean quotes) {
+    if (quotes) {
+      return Csv.line(line, delimiter);
+    }
     List<String> out = new ArrayList<>();
     int i = 0;
-    int n = line.length();
     while (true) {
-      if (quotes && i < n && line.charAt(i) == '"') {
-        StringBuilder sb = new StringBuilder();
-        i++;
-        while (i < n) {
-          char c = line.charAt(i);
-          if (c == '"') {
-            if (i + 1 < n && line.charAt(i + 1) == '"') {
-              sb.append('"');
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
-          }
-          sb.append(c);
-          i++;
-        }
-        int next = line.indexOf(delimiter, i);
-        out.add(next < 0 ? sb + line.substring(i) : sb + line.substring(i, next));
-        if (next < 0) {
-          break;
-        }
-        i = next + 1;
-      } else {
-        int next = line.indexOf(delimiter, i);
-        if (next < 0) {
-          out.add(line.substring(i));
-          break;
-        }
-        out.add(line.substring(i, next));
-        i = next + 1;
+      int next = line.indexOf(delimiter, i);
+      if (next < 0) {
+        out.add(line.substring(i));
+        break;
       }
+      out.add(line.substring(i, next));
+      i = next + 1;
     }
     return out.toArray(new String[0]);
   }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.towerlab.api.UserException;
+import org.towerlab.registry.io.Mappers;
 
 /**
  * Query and item vectors exported by an earlier run ({@code <run>/embeddings/}: {@code items.f32},
@@ -45,7 +46,7 @@ final class SavedEmbeddings {
           + " embeddings.json, items.f32 and queries.f32.");
     }
     try {
-      JsonNode root = new ObjectMapper().readTree(meta.toFile());
+      JsonNode root = Mappers.JSON.readTree(meta.toFile());
       int itemDim = root.path("items").path("dim").asInt(-1);
       int queryDim = root.path("queries").path("dim").asInt(-1);
       if (itemDim <= 0 || itemDim != queryDim) {

@@ -65,7 +65,7 @@ public final class MovieLens100k implements DataSource {
       a.itemInfo.put(id, new MovieLensAssembler.ItemInfo(java.util.Arrays.copyOf(g, n), year));
     }, a.files);
 
-    return a.build("ml-100k", config.historyLength(), true);
+    return a.build("ml-100k", config.historyLength(), true).withPairCounts(config.pairCounts(), "data.pair-counts");
   }
 
   private static int parseYear(String s) {

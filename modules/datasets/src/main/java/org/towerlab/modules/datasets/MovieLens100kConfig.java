@@ -9,9 +9,12 @@ import org.towerlab.api.config.ComponentConfig;
  * @param historyLength when positive, declare a query-side sequence field {@code history} of this
  *     length (filled per example by the trainer); default 0 = no history field
  * @param protocol the split protocol; default {@code per-user-ratio} with its defaults
+ * @param pairCounts item fields ({@code genres}, {@code year}, {@code id}) for each of which the
+ *     schema declares a query-side pair field {@code <key>-counts} (the user's engagement counts per
+ *     value, before the example time: {@link org.towerlab.api.data.FieldKind#PAIR}); default none
  */
-public record MovieLens100kConfig(String path, Integer historyLength, ComponentConfig.Protocol protocol)
-    implements ComponentConfig.Data {
+public record MovieLens100kConfig(String path, Integer historyLength, ComponentConfig.Protocol protocol,
+    java.util.List<String> pairCounts) implements ComponentConfig.Data {
 
   public MovieLens100kConfig {
     historyLength = historyLength == null ? 0 : historyLength;
@@ -19,6 +22,12 @@ public record MovieLens100kConfig(String path, Integer historyLength, ComponentC
       throw new IllegalArgumentException("history-length must be >= 0, got " + historyLength);
     }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
+    pairCounts = pairCounts == null ? java.util.List.of() : java.util.List.copyOf(pairCounts);
+  }
+
+  /** Without pair fields. */
+  public MovieLens100kConfig(String path, Integer historyLength, ComponentConfig.Protocol protocol) {
+    this(path, historyLength, protocol, null);
   }
 
   /** All defaults: the shared copy under the data root. */

@@ -26,11 +26,14 @@ import org.towerlab.api.config.ComponentConfig;
  *     sets the log size; with a cascade, {@code cascade.requests-per-user} does and each request
  *     shows {@code slate-size} items)
  * @param protocol the split protocol; default {@code per-user-ratio} (on clicks)
+ * @param pairCounts item fields ({@code category}, {@code id}) for each of which the schema
+ *     declares a query-side pair field {@code <key>-counts} (the query's engagement counts per value,
+ *     before the example time: {@link org.towerlab.api.data.FieldKind#PAIR}); default none
  */
 public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
     Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
     Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, SimulatorCascadeConfig cascade,
-    ComponentConfig.Protocol protocol) implements ComponentConfig.Data {
+    ComponentConfig.Protocol protocol, java.util.List<String> pairCounts) implements ComponentConfig.Data {
 
   public SimulatorConfig {
     nUsers = positive("n-users", nUsers, 1000);
@@ -65,6 +68,16 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
           + " fewer users or items");
     }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
+    pairCounts = pairCounts == null ? java.util.List.of() : java.util.List.copyOf(pairCounts);
+  }
+
+  /** Without pair fields. */
+  public SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
+      Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
+      Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, SimulatorCascadeConfig cascade,
+      ComponentConfig.Protocol protocol) {
+    this(nUsers, nItems, nCategories, dim, latentDim, nSegments, interactionsPerUser, popularityBias, personalization,
+        relevanceScale, relevanceBias, slateSize, seed, cascade, protocol, null);
   }
 
   /** Without a cascade (the single-stage log). */

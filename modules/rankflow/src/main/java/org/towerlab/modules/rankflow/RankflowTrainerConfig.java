@@ -42,8 +42,8 @@ import org.towerlab.trainers.PlainTrainerConfig;
  * @param topK the teacher's top-k in {@code rankflow-tutor}; default 10
  * @param useLogit compare logits instead of sigmoid outputs in {@code rankflow-tutor}; default false
  * @param label the logged label that grades the lists; default {@code positive}
- * @param listSize the list length L of a joint stage; default null = the previous stage's
- *     {@code keep} (the whole top-M)
+ * @param listSize the list length L of a joint stage (a list holds the previous stage's
+ *     top-{@code min(keep, L)}); default null = the previous stage's {@code keep} (the whole top-M)
  * @param batchSize lists per step in the self and tutor phases; default 64
  * @param selfEpochs epochs of each self-learning phase; default 1
  * @param tutorEpochs epochs of each tutor-learning phase; default 1

@@ -47,10 +47,15 @@ import org.towerlab.tracking.mlflow.MlflowSync;
  * The {@code towerlab} command line.
  *
  * <p>Exit codes: 0 success; 1 internal error (a bug: the stack trace is printed with
- * {@code --debug}); 2 user error (bad config, bad arguments, unknown component, changed data on
- * {@code reproduce}), reported as one paragraph on stderr without a stack trace; 3 the command ran
- * but its outcome is not clean ({@code reproduce}: metrics differ; {@code mlflow sync}: some runs
- * failed and are left for the next sync).
+ * {@code --debug}); 2 user error (bad config, bad arguments, bad data file, unknown component,
+ * changed data on {@code reproduce}), reported as one paragraph on stderr without a stack trace,
+ * and found before anything is written; 3 the command ran but its outcome is not clean
+ * ({@code reproduce}: metrics differ; {@code mlflow sync}: some runs failed and are left for the
+ * next sync); 4 the output could not be written (disk full, read-only file system, run directory
+ * removed), reported with the operating system's reason: what was written stays for
+ * {@code --resume}.
+ *
+ * <p>Every message is printed with credentials in URIs masked and over-long values shortened.
  */
 @Command(name = "towerlab", mixinStandardHelpOptions = true, versionProvider = Towerlab.Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
@@ -63,6 +68,8 @@ public final class Towerlab implements Callable<Integer> {
   public static final int USER_ERROR = 2;
   /** Exit code of a command that ran but whose check failed (metrics differ, runs not synced). */
   public static final int NOT_CLEAN = 3;
+  /** Exit code of an output that could not be written (disk full, read-only, directory removed). */
+  public static final int IO_ERROR = 4;
 
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debugOption;
@@ -115,13 +122,21 @@ public final class Towerlab implements Callable<Integer> {
       t = t.getCause();
     }
     if (t instanceof UserException) {
-      err.println(t.getMessage());
+      err.println(Messages.clean(t.getMessage()));
       if (debug) {
         t.printStackTrace(err);
       }
       return USER_ERROR;
     }
-    err.println("towerlab: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)"));
+    java.io.IOException io = Messages.ioCause(ex);
+    if (io != null) {
+      err.println(Messages.clean(Messages.ioError(ex, io)));
+      if (debug) {
+        ex.printStackTrace(err);
+      }
+      return IO_ERROR;
+    }
+    err.println(Messages.clean("towerlab: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)")));
     if (debug) {
       t.printStackTrace(err);
     }
@@ -186,15 +201,22 @@ public final class Towerlab implements Callable<Integer> {
     @Option(names = "--resume", description = "Skip runs already finished in the run store.")
     boolean resume;
 
+    @Option(names = "--split-from", paramLabel = "RUN_DIR",
+        description = "Use the split of an earlier run (its split.csv.gz) instead of the protocol; refused when the"
+            + " data files differ from the ones it recorded.")
+    Path splitFrom;
+
     @Override
     public Integer call() {
       List<LoadedRun> runs = parent.load(config, overrides);
-      return new ExperimentRunner(parent.registry(), parent.out).run(runs, outDir, resume);
+      return new ExperimentRunner(parent.registry(), parent.out).splitFrom(splitFrom).run(runs, outDir, resume);
     }
   }
 
   @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
-      description = "Load and bind every run of a config and build all its components, without loading data.")
+      description = {"Check every run of a config as 'run' does before it writes anything: bind and build every",
+          "component, load and split the data, and pass 2 rows through the model, one training step and",
+          "the evaluators. Writes nothing. --no-data checks the config and components only."})
   static final class Validate implements Callable<Integer> {
     @ParentCommand Towerlab parent;
 
@@ -203,6 +225,14 @@ public final class Towerlab implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value.")
     List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--split-from", paramLabel = "RUN_DIR",
+        description = "Also load the data and check that the split of an earlier run (its split.csv.gz) can be"
+            + " reused: same data files, intact split file.")
+    Path splitFrom;
+
+    @Option(names = "--no-data", description = "Do not load data: check the config and build the components only.")
+    boolean noData;
 
     @Override
     public Integer call() {
@@ -214,7 +244,13 @@ public final class Towerlab implements Callable<Integer> {
           throw new UserException(config + " (run " + run.config().run() + "): " + e.getMessage(), e);
         }
       }
-      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)");
+      if (!noData) {
+        // progress lines (data loaded, split sizes) go to stderr: stdout holds the verdict only
+        new ExperimentRunner(parent.registry(), parent.err).splitFrom(splitFrom).check(runs);
+      }
+      String split = splitFrom == null ? "" : "; " + SplitCheck.check(parent.registry(), runs, splitFrom);
+      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)" + (noData ? " (data not loaded)" : "")
+          + split);
       return 0;
     }
 
@@ -317,14 +353,25 @@ public final class Towerlab implements Callable<Integer> {
   }
 
   @Command(name = "summarize", mixinStandardHelpOptions = true, versionProvider = Version.class,
-      description = "Recompute a finished grid's summary over seeds (summary.md, summary.csv) from its run"
-          + " directories: mean, std and 95%% interval per metric, paired t and Wilcoxon tests against the"
-          + " first method, Holm-corrected.")
+      description = {"Recompute a finished grid's summary over seeds (summary.md, summary.csv) from its run"
+          + " directories and print it.",
+          "Per metric: mean, std and 95%% interval over seeds. Against the first method: the mean difference with"
+          + " its 95%% two-way (user x seed) cluster-bootstrap interval, p of the crossed test, effect sizes, and a"
+          + " paired t-test on per-seed means; Holm over every method x metric comparison, or over the methods on"
+          + " summary.primary-metric (the other metrics exploratory). See docs/metrics.md."})
   static final class Summarize implements Callable<Integer> {
     @ParentCommand Towerlab parent;
 
     @Parameters(index = "0", paramLabel = "GRID_DIR", description = "The grid's parent run directory.")
     Path gridDir;
+
+    @Option(names = "--primary-metric", paramLabel = "METRIC",
+        description = "Declare the primary metric (overrides summary.primary-metric of the grid's config).")
+    String primaryMetric;
+
+    @Option(names = "--resamples", paramLabel = "N",
+        description = "Bootstrap resamples (overrides summary.resamples; default 2000).")
+    Integer resamples;
 
     @Override
     public Integer call() {
@@ -332,7 +379,10 @@ public final class Towerlab implements Callable<Integer> {
         throw new UserException(gridDir + " is not a run directory (no run.json). Pass the grid's parent run"
             + " directory, runs/<experiment>/<experiment>-grid-<hash>.");
       }
-      parent.out.println(org.towerlab.trainers.GridSummary.rebuild(gridDir));
+      if (resamples != null && resamples < 100) {
+        throw new UserException("--resamples must be at least 100 (2000 recommended), got " + resamples + ".");
+      }
+      parent.out.println(org.towerlab.trainers.GridSummary.rebuild(gridDir, primaryMetric, resamples));
       return 0;
     }
   }
@@ -401,7 +451,8 @@ public final class Towerlab implements Callable<Integer> {
             + " http://127.0.0.1:5000) or pass --uri.");
       }
       if (!server.startsWith("http://") && !server.startsWith("https://")) {
-        throw new UserException("towerlab mlflow sync: the MLflow server '" + server + "' (from "
+        throw new UserException("towerlab mlflow sync: the MLflow server '" + org.towerlab.tracking.Secrets.redact(server)
+            + "' (from "
             + (uri != null && !uri.isBlank() ? "--uri" : "MLFLOW_TRACKING_URI") + ") must be an http:// or https:// URL;"
             + " the Java client has no local file store.");
       }
@@ -416,7 +467,7 @@ public final class Towerlab implements Callable<Integer> {
               r.artifacts());
         }
       }
-      t.out.println(summary + " (" + server + ")");
+      t.out.println(summary + " (" + org.towerlab.tracking.Secrets.redact(server) + ")");
       return summary.count("failed") > 0 ? NOT_CLEAN : 0;
     }
   }

@@ -51,9 +51,58 @@ class CombinationTest {
         "{type: two-tower, query-tower: {type: hit}, item-tower: {type: hit}, interaction: {type: max-sim}}",
         "{type: two-tower, query-tower: {type: hit}, item-tower: {type: hit}, interaction: {type: cosine}}",
         "{type: two-tower, query-tower: {type: dat}, item-tower: {type: dat}, interaction: {type: dot}}",
-        "{type: two-tower, query-tower: {type: mlp}, item-tower: {type: mlp}, interaction: {type: max-sim}}"}) {
+        "{type: two-tower, query-tower: {type: mlp}, item-tower: {type: mlp}, interaction: {type: max-sim}}",
+        "{type: two-tower, query-tower: {type: inttower-user}, item-tower: {type: inttower-item},"
+            + " interaction: {type: fe-block}}",
+        "{type: two-tower, query-tower: {type: inttower-user, cir-weight: 0}, item-tower: {type: mlp},"
+            + " interaction: {type: fe-block}}",
+        "{type: two-tower, query-tower: {type: mlp}, item-tower: {type: mlp}, interaction: {type: fe-block}}",
+        "{type: two-tower, query-tower: {type: poly}, item-tower: {type: mlp}, interaction: {type: poly}}",
+        "{type: two-tower, query-tower: {type: mlp}, item-tower: {type: mlp}, interaction: {type: poly}}",
+        "{type: mvke}"}) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       assertThat(validate(config(model), err)).as(model + ": " + err).isZero();
+    }
+  }
+
+  @Test
+  void validate_intTowerCirAgainstNarrowerItemTower_refusedWithReason() throws IOException {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = validate(config("{type: two-tower, query-tower: {type: inttower-user, heads: 2, head-dim: 32},"
+        + " item-tower: {type: mlp, output-dim: 32}, interaction: {type: fe-block}}"), err);
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid combination").contains("width is 32")
+        .contains("cir-weight: 0").doesNotContain("\tat ");
+  }
+
+  @Test
+  void validate_feBlockWithDifferentHeadWidths_refusedWithReason() throws IOException {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = validate(config("{type: two-tower, query-tower: {type: inttower-user, head-dim: 16, cir-weight: 0},"
+        + " item-tower: {type: inttower-item}, interaction: {type: fe-block}}"), err);
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("query 16, item 64").doesNotContain("\tat ");
+  }
+
+  @Test
+  void validate_mvkeLossWithoutTheMvkeModel_refusedWithReason() throws IOException {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String yaml = config("{type: two-tower}").replace("loss: {type: sampled-softmax}", "loss: {type: mvke-bce}");
+    assertThat(validate(yaml, err)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid combination").contains("model: {type: mvke}")
+        .doesNotContain("\tat ");
+    ByteArrayOutputStream ok = new ByteArrayOutputStream();
+    assertThat(validate(config("{type: mvke}").replace("loss: {type: sampled-softmax}", "loss: {type: mvke-bce}"), ok))
+        .as(ok.toString(StandardCharsets.UTF_8)).isZero();
+  }
+
+  @Test
+  void validate_tarqExampleConfigs_accepted() {
+    for (String file : new String[] {"ml-100k/tarq.yaml", "simulator/tarq.yaml"}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = new Towerlab(() -> REGISTRY, Map.of(), new PrintStream(new ByteArrayOutputStream(), true,
+          StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).execute("validate", file);
+      assertThat(code).as(file + ": " + err).isZero();
     }
   }
 

@@ -41,7 +41,6 @@ class MlflowSyncCommandTest {
 
   @Test
   void sync_realServer_createsThenUpToDate() throws Exception {
-    Path python = venvPython();
     Path runDir = dir.resolve("runs/exp/run-1");
     try (LocalRunStore store = new LocalRunStore(new LocalTrackerConfig(false))) {
       store.start(new RunSpec("cli-sync", "run 1", "run-1", runDir, null, Map.of("model", "two-tower")));
@@ -50,22 +49,8 @@ class MlflowSyncCommandTest {
       store.logMetrics(Map.of("valid/recall@20", 0.5), 2);
       store.finish("FINISHED");
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String uri = "http://127.0.0.1:" + port;
-    Path serverDir = Files.createDirectories(dir.resolve("server"));
-    ProcessBuilder pb = new ProcessBuilder(List.of(python.toString(), "-m", "mlflow", "server",
-        "--backend-store-uri", "sqlite:///" + serverDir.resolve("mlflow.db"),
-        "--artifacts-destination", serverDir.resolve("art").toString(),
-        "--host", "127.0.0.1", "--port", Integer.toString(port), "--workers", "1"))
-        .directory(serverDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(serverDir.resolve("server.log").toFile());
-    pb.environment().remove("MLFLOW_TRACKING_URI");
-    Process server = pb.start();
-    try {
-      awaitHealthy(uri, server, serverDir);
+    try (MlflowTestServer server = MlflowTestServer.start(dir.resolve("server"))) {
+      String uri = server.uri;
       Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", uri);
 
       ByteArrayOutputStream first = new ByteArrayOutputStream();
@@ -74,7 +59,7 @@ class MlflowSyncCommandTest {
           .contains("1 runs: 1 created, 0 completed, 0 up-to-date, 0 failed (" + uri + ")");
 
       String mlflowRunId = JSON.readTree(runDir.resolve("mlflow.json").toFile()).path("runId").asText();
-      JsonNode run = JSON.readTree(get(uri + "/api/2.0/mlflow/runs/get?run_id=" + mlflowRunId));
+      JsonNode run = JSON.readTree(server.get("/api/2.0/mlflow/runs/get?run_id=" + mlflowRunId));
       assertThat(run.path("run").path("info").path("status").asText()).isEqualTo("FINISHED");
       assertThat(run.path("run").path("data").path("metrics").toString()).contains("valid/recall_at_20");
 
@@ -82,63 +67,11 @@ class MlflowSyncCommandTest {
       assertThat(cli(env, second).execute("mlflow", "sync", runDir.toString())).isZero();
       assertThat(second.toString(StandardCharsets.UTF_8)).contains("up-to-date")
           .contains("1 runs: 0 created, 0 completed, 1 up-to-date, 0 failed");
-    } finally {
-      List<ProcessHandle> children = server.descendants().toList();
-      server.destroy();
-      children.forEach(ProcessHandle::destroy);
-      if (!server.waitFor(10, TimeUnit.SECONDS)) {
-        children.forEach(ProcessHandle::destroyForcibly);
-        server.destroyForcibly();
-      }
     }
   }
 
   private static Towerlab cli(Map<String, String> env, ByteArrayOutputStream out) {
     return new Towerlab(Registry::discover, env, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-  }
-
-  private static Path venvPython() {
-    Assumptions.assumeFalse(Boolean.getBoolean("towerlab.mlflow.skip"), "MLflow server tests skipped");
-    String venv = System.getenv("TOWERLAB_MLFLOW_VENV");
-    Path base = venv != null && !venv.isBlank() ? Path.of(venv)
-        : Path.of(System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache"))
-            .resolve("towerlab/mlflow-venv-2.17.2");
-    Path python = base.resolve("bin/python");
-    Assumptions.assumeTrue(Files.isExecutable(python), "no MLflow venv at " + base
-        + " (scripts/mlflow-venv.sh creates it; the tracking module's tests need it)");
-    return python;
-  }
-
-  private static void awaitHealthy(String uri, Process server, Path serverDir) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertThat(server.isAlive()).as(() -> "mlflow server exited:\n" + log(serverDir)).isTrue();
-      try {
-        if (HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri + "/health"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("mlflow server at " + uri + " did not answer /health in 120 s:\n" + log(serverDir));
-  }
-
-  private static String get(String url) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return r.body();
-  }
-
-  private static String log(Path serverDir) {
-    try {
-      return Files.readString(serverDir.resolve("server.log"));
-    } catch (IOException e) {
-      return "(no server.log)";
-    }
   }
 }

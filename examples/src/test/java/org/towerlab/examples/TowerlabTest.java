@@ -49,18 +49,21 @@ class TowerlabTest {
     return p.toString();
   }
 
+  // The stub components of CliFixtures cannot load data: these tests check configs with --no-data
+  // (the checks with data are in BadConfigTest and BadDataTest).
+
   @Test
-  void validate_goodConfig_okAndExitZero() throws IOException {
+  void validate_goodConfigNoData_okAndExitZero() throws IOException {
     String file = write(GOOD);
-    assertThat(run("validate", file)).isZero();
-    assertThat(out()).isEqualTo("OK: " + file + ": 1 run(s)\n");
+    assertThat(run("validate", file, "--no-data")).isZero();
+    assertThat(out()).isEqualTo("OK: " + file + ": 1 run(s) (data not loaded)\n");
     assertThat(err()).isEmpty();
   }
 
   @Test
   void validate_gridAndOverride_countsChildren() throws IOException {
     String file = write(GOOD + "grid: {seed: [1, 2]}\n");
-    assertThat(run("validate", file, "--set", "grid.model.limit=[5, 6, 7]")).isZero();
+    assertThat(run("validate", file, "--no-data", "--set", "grid.model.limit=[5, 6, 7]")).isZero();
     assertThat(out()).contains(": 6 run(s)");
   }
 
@@ -97,7 +100,7 @@ class TowerlabTest {
 
   @Test
   void validate_debugAfterSubcommand_accepted() throws IOException {
-    assertThat(run("validate", write(GOOD), "--debug")).isZero();
+    assertThat(run("validate", write(GOOD), "--no-data", "--debug")).isZero();
   }
 
   @Test

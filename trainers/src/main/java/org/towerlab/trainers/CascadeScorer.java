@@ -109,7 +109,10 @@ public final class CascadeScorer implements Scorer {
     return cachedRanks;
   }
 
-  /** For each query, the rank of every item in the system's order. */
+  /**
+   * For each query, the rank of every item in the system's order. Every stage scores the whole
+   * query block in one call (stage 1 over the corpus, later stages over each query's candidates).
+   */
   private int[][] computeRanks(long[] queries) {
     int b = queries.length;
     int[][] out = new int[b][numItems];
@@ -117,46 +120,64 @@ public final class CascadeScorer implements Scorer {
     try (NDManager m = NDManager.newBaseManager()) {
       first = stages.get(0).scoreBlock(queries, 0, numItems, m).toFloatArray(); // [B, N]
     }
+    int[][] received = new int[b][];
+    List<List<int[]>> dropped = new ArrayList<>();
     for (int i = 0; i < b; i++) {
       int[] mask = seen == null ? null : seen.get((int) queries[i]);
-      Integer[] order = new Integer[numItems];
-      for (int j = 0; j < numItems; j++) {
-        order[j] = j;
-      }
-      final int row = i;
-      float[] s1 = new float[numItems];
-      for (int j = 0; j < numItems; j++) {
-        s1[j] = first[row * numItems + j];
-      }
+      float[] s1 = Arrays.copyOfRange(first, i * numItems, (i + 1) * numItems);
       if (mask != null) {
         for (int j : mask) {
           s1[j] = Float.NEGATIVE_INFINITY;
         }
       }
-      Arrays.sort(order, (a, c) -> s1[a] != s1[c] ? Float.compare(s1[c], s1[a]) : Integer.compare(a, c));
-      // stages[s] receives `received`; the final ranking is built back to front
-      List<int[]> dropped = new ArrayList<>();
-      int[] received = new int[Math.min(keeps[0], numItems)];
-      for (int j = 0; j < received.length; j++) {
-        received[j] = order[j];
+      int[] order = sortDesc(s1, null);
+      int keep = Math.min(keeps[0], numItems);
+      received[i] = Arrays.copyOf(order, keep);
+      List<int[]> d = new ArrayList<>();
+      d.add(Arrays.copyOfRange(order, keep, numItems));
+      dropped.add(d);
+    }
+    for (int s = 1; s < stages.size(); s++) {
+      int total = 0;
+      for (int[] r : received) {
+        total += r.length;
       }
-      int[] rest = new int[numItems - received.length];
-      for (int j = received.length; j < numItems; j++) {
-        rest[j - received.length] = order[j];
+      long[] q = new long[total];
+      long[] it = new long[total];
+      int k = 0;
+      for (int i = 0; i < b; i++) {
+        for (int item : received[i]) {
+          q[k] = queries[i];
+          it[k++] = item;
+        }
       }
-      dropped.add(rest);
-      for (int s = 1; s < stages.size(); s++) {
-        int[] ordered = orderBy(stages.get(s), queries[i], received);
-        int keep = s == stages.size() - 1 ? ordered.length : Math.min(keeps[s], ordered.length);
-        dropped.add(Arrays.copyOfRange(ordered, keep, ordered.length));
-        received = Arrays.copyOf(ordered, keep);
+      float[] scores;
+      try (NDManager m = NDManager.newBaseManager()) {
+        scores = total == 0 ? new float[0] : stages.get(s).scorePairs(q, it, m);
       }
+      k = 0;
+      for (int i = 0; i < b; i++) {
+        int n = received[i].length;
+        float[] si = Arrays.copyOfRange(scores, k, k + n);
+        k += n;
+        int[] idx = sortDesc(si, received[i]);
+        int[] ordered = new int[n];
+        for (int j = 0; j < n; j++) {
+          ordered[j] = received[i][idx[j]];
+        }
+        int keep = s == stages.size() - 1 ? n : Math.min(keeps[s], n);
+        dropped.get(i).add(Arrays.copyOfRange(ordered, keep, n));
+        received[i] = Arrays.copyOf(ordered, keep);
+      }
+    }
+    for (int i = 0; i < b; i++) {
       int rank = 0;
-      for (int it : received) {
+      for (int it : received[i]) {
         out[i][it] = rank++;
       }
-      for (int s = dropped.size() - 1; s >= 0; s--) {
-        for (int it : dropped.get(s)) {
+      List<int[]> d = dropped.get(i);
+      for (int s = d.size() - 1; s >= 0; s--) {
+        for (int it : d.get(s)) {
           out[i][it] = rank++;
         }
       }
@@ -164,29 +185,20 @@ public final class CascadeScorer implements Scorer {
     return out;
   }
 
-  /** {@code items} ordered by the stage's score for the query (ties by lower id). */
-  private static int[] orderBy(Scorer stage, long query, int[] items) {
-    if (items.length == 0) {
-      return items;
-    }
-    long[] q = new long[items.length];
-    long[] it = new long[items.length];
-    Arrays.fill(q, query);
-    for (int j = 0; j < items.length; j++) {
-      it[j] = items[j];
-    }
-    float[] s;
-    try (NDManager m = NDManager.newBaseManager()) {
-      s = stage.scorePairs(q, it, m);
-    }
-    Integer[] idx = new Integer[items.length];
+  /**
+   * Positions {@code 0..n-1} ordered by score descending, ties by lower item id ({@code ids[j]}, or
+   * {@code j} itself when {@code ids} is null).
+   */
+  private static int[] sortDesc(float[] score, int[] ids) {
+    Integer[] idx = new Integer[score.length];
     for (int j = 0; j < idx.length; j++) {
       idx[j] = j;
     }
-    Arrays.sort(idx, (a, c) -> s[a] != s[c] ? Float.compare(s[c], s[a]) : Integer.compare(items[a], items[c]));
-    int[] out = new int[items.length];
+    Arrays.sort(idx, (a, c) -> score[a] != score[c] ? Float.compare(score[c], score[a])
+        : Integer.compare(ids == null ? a : ids[a], ids == null ? c : ids[c]));
+    int[] out = new int[idx.length];
     for (int j = 0; j < out.length; j++) {
-      out[j] = items[idx[j]];
+      out[j] = idx[j];
     }
     return out;
   }

@@ -58,8 +58,18 @@ public final class Checkpoint {
       }
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, bytes.toByteArray());
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.write(tmp, bytes.toByteArray());
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      // a failed write (a full disk) leaves no half-written temporary behind
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw new IOException("Cannot write the checkpoint " + file + ": " + e.getMessage(), e);
+    }
   }
 
   public static Checkpoint read(Path file) throws IOException {

@@ -44,6 +44,7 @@ import org.towerlab.api.train.TrainResult;
 import org.towerlab.api.train.TrainingStrategy;
 import org.towerlab.registry.Registry;
 import org.towerlab.registry.config.LoadedRun;
+import org.towerlab.tracking.Secrets;
 import org.towerlab.tracking.local.AtomicFiles;
 import org.towerlab.tracking.local.LocalRun;
 import org.towerlab.tracking.local.MetricPoint;
@@ -68,10 +69,21 @@ public final class ExperimentRunner {
   private final PrintStream console;
   private final Map<String, Cached<Dataset>> datasets = new HashMap<>();
   private final Map<String, Cached<Split>> splits = new HashMap<>();
+  private final SplitFile splitFiles = new SplitFile();
+  private Path splitFrom;
 
   public ExperimentRunner(Registry registry, PrintStream console) {
     this.registry = registry;
     this.console = console;
+  }
+
+  /**
+   * Uses the split recorded in {@code runDir} ({@code split.csv.gz}, see {@link SplitFile#read})
+   * instead of running the protocol, for every run; null runs the protocol.
+   */
+  public ExperimentRunner splitFrom(Path runDir) {
+    this.splitFrom = runDir;
+    return this;
   }
 
   /** The outcome of one run, for the leaderboard. */
@@ -81,6 +93,21 @@ public final class ExperimentRunner {
   public int run(List<LoadedRun> runs, Path outRoot, boolean resume) {
     runAll(runs, outRoot, resume);
     return 0;
+  }
+
+  /**
+   * Checks every run of a config as {@link #runAll} does before it writes anything (components,
+   * data, the {@link Preflight} dry pass), and writes nothing: {@code towerlab validate}.
+   *
+   * @throws org.towerlab.api.UserException at the first run that would fail before training
+   */
+  public void check(List<LoadedRun> runs) {
+    if (runs.isEmpty()) {
+      throw new UserException("The config has no runs.");
+    }
+    for (LoadedRun run : runs) {
+      prepare(run);
+    }
   }
 
   /** Runs every child run and returns their outcomes (the parent's directory holds the leaderboard). */
@@ -104,7 +131,7 @@ public final class ExperimentRunner {
       parent = tracker(runs.get(0).config(), new Seeds(runs.get(0).config().seed()));
       parent.start(new RunSpec(experiment, experiment + " (grid of " + runs.size() + ")", parentDir.getFileName().toString(),
           parentDir, null, Map.of("towerlab.grid", "parent", "towerlab.version", version())));
-      writeText(parentDir.resolve("config.yaml"), sourceText(runs.get(0)));
+      writeText(parentDir.resolve("config.yaml"), Secrets.redact(sourceText(runs.get(0))));
     }
     List<RunOutcome> outcomes = new ArrayList<>();
     try {
@@ -114,8 +141,7 @@ public final class ExperimentRunner {
       }
     } catch (RuntimeException e) {
       if (parent != null) {
-        parent.finish("FAILED");
-        parent.close();
+        failQuietly(parent, e);
       }
       throw e;
     }
@@ -126,7 +152,7 @@ public final class ExperimentRunner {
     Path recallPlot = recallPlot(boardDir, experiment, outcomes);
     String summary = null;
     if (GridSummary.applies(outcomes)) {
-      GridSummary s = GridSummary.of(outcomes);
+      GridSummary s = GridSummary.of(outcomes, runs.get(0).summary());
       summary = s.markdown();
       writeText(boardDir.resolve("summary.md"), summary);
       writeText(boardDir.resolve("summary.csv"), s.csv());
@@ -163,11 +189,23 @@ public final class ExperimentRunner {
       TrainingStrategy strategy, List<Evaluator> evaluators) {}
 
   /**
-   * Builds every component of a run, checks that they fit together, loads and splits the data.
+   * Builds every component of a run, checks that they fit together, loads and splits the data,
+   * and makes the {@link Preflight} checks (a dry pass of the model, the evaluators' metric names).
    * User errors (bad config values, invalid combinations, bad data files) surface here, before any
-   * run directory or tracker run exists, so they leave no partial output.
+   * run directory or tracker run exists, so they leave no partial output; each names the config
+   * file and the run.
    */
   private Prepared prepare(LoadedRun run) {
+    try {
+      return prepareRun(run);
+    } catch (UserException e) {
+      String where = run.source() + " (run " + run.config().run() + ")";
+      String m = String.valueOf(e.getMessage());
+      throw m.contains(run.source().toString()) ? e : new UserException(where + ": " + m, e);
+    }
+  }
+
+  private Prepared prepareRun(LoadedRun run) {
     ExperimentConfig cfg = run.config();
     Seeds seeds = new Seeds(cfg.seed());
     Model model = registry.build(Kind.MODEL, cfg.model(), "$.model", seeds, Model.class);
@@ -203,7 +241,11 @@ public final class ExperimentRunner {
           + (split.hasLoggedNegatives() ? " (or {type: pointwise})." : "."));
     }
     tracker(cfg, seeds); // a bad tracking section fails here too (factories do no IO)
-    return new Prepared(run, seeds, split, model, sampler, loss, strategy, evaluators);
+    Preflight.check(registry, run, split);
+    // what the run writes (config copies, params, provenance) never holds credentials of a URI
+    LoadedRun written = new LoadedRun(run.source(), cfg, Secrets.redact(run.raw()), Secrets.redact(run.effective()),
+        run.gridValues());
+    return new Prepared(written, seeds, split, model, sampler, loss, strategy, evaluators);
   }
 
   private RunOutcome runOne(Prepared prepared, Path expDir, boolean resume, String parentRunId) {
@@ -247,8 +289,14 @@ public final class ExperimentRunner {
         }
         result = strategy.train(new TrainContext(model, sampler, loss, split, evaluators, seeds, tracker, dir, resume,
             params, manager, services(cfg, seeds, tracker, dir)));
-        Map<String, Scorer> stages = result.stages();
-        try (Scorer scorer = result.scorer() != null ? result.scorer() : model.trainable()
+        // stage scorers and a cascade are scored once into memory and served to every evaluator
+        int nq = split.dataset().numQueries();
+        int ni = split.dataset().numItems();
+        Map<String, Scorer> stages = new LinkedHashMap<>();
+        result.stages().forEach((k, v) -> stages.put(k, DenseScores.fits(nq, ni) ? new DenseScores(v, nq) : v));
+        Scorer system = result.scorer() != null && DenseScores.fits(nq, ni) ? new DenseScores(result.scorer(), nq)
+            : result.scorer();
+        try (Scorer scorer = system != null ? system : model.trainable()
             ? new TowerScorer(model, new FeatureBatches(split), split.dataset().numItems(), manager)
             : model.fixedScorer(split)) {
           Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, stages, manager);
@@ -258,16 +306,15 @@ public final class ExperimentRunner {
           // every stage of a cascade (and a distillation teacher) on its own: <part>/<stage>/<metric>
           List<Evaluator> unpinned = evaluators.stream().filter(e -> e.scorerNames().isEmpty()).toList();
           for (Map.Entry<String, Scorer> st : stages.entrySet()) {
-            for (String part : List.of("valid", "test")) {
-              Evaluations.evaluate(unpinned, split, part, st.getValue(), Map.of(), manager).metrics()
-                  .forEach((k, v) -> metrics.put(part + "/" + st.getKey() + "/" + k.substring(part.length() + 1), v));
-            }
+            // test only: each stage's validation history is in its own run (stages/<stage>/)
+            Evaluations.evaluate(unpinned, split, "test", st.getValue(), Map.of(), manager).metrics()
+                .forEach((k, v) -> metrics.put("test/" + st.getKey() + "/" + k.substring("test/".length()), v));
           }
           metrics.putAll(result.stats());
           metrics.put("train/best-epoch", (double) result.bestEpoch());
-          metrics.putAll(Costs.measure("cost/", scorer, model.trainable() && result.scorer() == null
-              ? params.count() : Double.NaN));
-          for (Map.Entry<String, Scorer> st : stages.entrySet()) {
+          metrics.putAll(Costs.measure("cost/", result.scorer() != null ? result.scorer() : scorer,
+              model.trainable() && result.scorer() == null ? params.count() : Double.NaN));
+          for (Map.Entry<String, Scorer> st : result.stages().entrySet()) {
             metrics.putAll(Costs.measure("cost/" + st.getKey() + "/", st.getValue(), Double.NaN));
           }
           writePerQuery(dir.resolve("per-query-test.csv"), test);
@@ -306,6 +353,7 @@ public final class ExperimentRunner {
       tracker.logArtifact(dir.resolve("effective-config.yaml"), "");
       tracker.logArtifact(dir.resolve("config.yaml"), "");
       tracker.logArtifact(dir.resolve(Provenance.FILE), "");
+      tracker.logArtifact(dir.resolve(SplitFile.FILE), "");
       for (Path png : plots) {
         tracker.logArtifact(png, "plots");
       }
@@ -313,20 +361,21 @@ public final class ExperimentRunner {
         tracker.logArtifact(png, "plots/" + png.getParent().getParent().getFileName());
       }
       if (Files.isDirectory(dir.resolve("embeddings"))) {
-        for (String f : List.of("embeddings.json", "items.f32", "queries.f32")) {
-          tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
+        for (String f : List.of("embeddings.json", "items.f32", "queries.f32", Embeddings.CODES)) {
+          if (Files.exists(dir.resolve("embeddings").resolve(f))) {
+            tracker.logArtifact(dir.resolve("embeddings").resolve(f), "embeddings");
+          }
         }
       }
       tracker.finish("FINISHED");
       tracker.close();
       return new RunOutcome(cfg.run(), dir.getFileName().toString(), dir, metrics, result);
     } catch (IOException e) {
-      tracker.finish("FAILED");
-      tracker.close();
-      throw new UncheckedIOException(e);
+      UncheckedIOException u = new UncheckedIOException(e);
+      failQuietly(tracker, u);
+      throw u;
     } catch (RuntimeException e) {
-      tracker.finish("FAILED");
-      tracker.close();
+      failQuietly(tracker, e);
       throw e;
     }
   }
@@ -363,6 +412,24 @@ public final class ExperimentRunner {
     };
   }
 
+  /**
+   * Marks a run FAILED and closes its tracker while {@code cause} is on its way out. A cleanup
+   * that fails too (the disk that caused the error is still full) is attached to the cause as a
+   * suppressed exception, never thrown in its place.
+   */
+  static void failQuietly(Tracker tracker, Throwable cause) {
+    try {
+      tracker.finish("FAILED");
+    } catch (RuntimeException cleanup) {
+      cause.addSuppressed(cleanup);
+    }
+    try {
+      tracker.close();
+    } catch (RuntimeException cleanup) {
+      cause.addSuppressed(cleanup);
+    }
+  }
+
   /** The grid's config file as written (the parent run records the grid, not one child). */
   private String sourceText(LoadedRun run) {
     try {
@@ -383,6 +450,7 @@ public final class ExperimentRunner {
         .optRepoRoot(root == null ? Path.of("").toAbsolutePath() : Path.of(root))
         .optVersions(versions)
         .optPlugins(registry.modules())
+        .optSplit(splitFiles.write(dir, split, splitFrom))
         .write(dir);
   }
 
@@ -455,9 +523,9 @@ public final class ExperimentRunner {
       Seeds splitSeeds = new Seeds(cfg.seed());
       Protocol protocol = registry.build(Kind.PROTOCOL, cfg.data().protocol(), "$.data.protocol", splitSeeds,
           Protocol.class);
-      Split s = protocol.split(data.value(), splitSeeds);
-      console.printf(Locale.ROOT, "protocol %s: train %,d, valid %,d, test %,d%n", s.protocol(),
-          s.train().size(), s.valid().size(), s.test().size());
+      Split s = splitFrom != null ? SplitFile.read(splitFrom, data.value()) : protocol.split(data.value(), splitSeeds);
+      console.printf(Locale.ROOT, "protocol %s%s: train %,d, valid %,d, test %,d%n", s.protocol(),
+          splitFrom == null ? "" : " (split from " + splitFrom + ")", s.train().size(), s.valid().size(), s.test().size());
       split = new Cached<>(s, splitSeeds.derived().keySet());
       splits.put(splitKey, split);
     }
@@ -534,21 +602,29 @@ public final class ExperimentRunner {
     AtomicFiles.write(file, buf.array());
   }
 
+  /**
+   * The run's directory: with {@code resume} {@code parent/id} (existing or new), else a new one,
+   * {@code id}, {@code id-2}, ... created atomically, so two processes starting at once never get
+   * the same.
+   */
   private static Path uniqueDir(Path parent, String id, boolean resume) {
     Path dir = parent.resolve(id);
-    if (!resume) {
-      int n = 2;
-      while (Files.exists(dir)) {
-        dir = parent.resolve(id + "-" + n++);
-      }
-    }
     try {
-      Files.createDirectories(dir);
+      if (resume) {
+        return Files.createDirectories(dir);
+      }
+      Files.createDirectories(parent);
+      for (int n = 2; ; n++) {
+        try {
+          return Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          dir = parent.resolve(id + "-" + n);
+        }
+      }
     } catch (IOException e) {
-      throw new UserException("Cannot create the run directory " + dir + " (" + e.getMessage()
-          + "). Pass a writable --out directory.");
+      throw new UserException("Cannot create the run directory " + dir + " (" + e + "). Pass a writable --out"
+          + " directory.");
     }
-    return dir;
   }
 
   static String slug(String s) {

@@ -133,6 +133,48 @@ class ExperimentRunnerTest {
   }
 
   @Test
+  void runAll_everyRun_writesItsSplitWithItsHashInProvenance() throws IOException {
+    for (RunOutcome o : outcomes) {
+      Path file = o.dir().resolve(SplitFile.FILE);
+      assertThat(file).isRegularFile();
+      JsonNode split = JSON.readTree(o.dir().resolve(Provenance.FILE).toFile()).get("split");
+      assertThat(split.get("sha256").asText()).isEqualTo(sha256(file));
+      assertThat(split.get("protocol").asText()).isEqualTo("per-user-ratio");
+      assertThat(split.has("from")).isFalse();
+    }
+    // both children share the grid's one split: the same bytes
+    assertThat(Files.readAllBytes(outcomes.get(1).dir().resolve(SplitFile.FILE)))
+        .isEqualTo(Files.readAllBytes(outcomes.get(0).dir().resolve(SplitFile.FILE)));
+  }
+
+  @Test
+  void runAll_splitFromEarlierRun_sameSplitAndIdenticalMetrics() throws IOException {
+    RunOutcome earlier = outcome("two-tower");
+    List<LoadedRun> again = Harness.load(tmp.resolve("split-from-cfg"), GRID);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    RunOutcome reused = new ExperimentRunner(Harness.REGISTRY, quiet).splitFrom(earlier.dir())
+        .runAll(again, tmp.resolve("split-from-out"), false).stream().filter(o -> o.name().contains("two-tower"))
+        .findFirst().orElseThrow();
+
+    for (String k : List.of("test/recall@10", "test/recall@20", "test/ndcg@20", "valid/recall@20")) {
+      assertThat(reused.metrics().get(k)).as(k).isEqualTo(earlier.metrics().get(k));
+    }
+    JsonNode a = JSON.readTree(earlier.dir().resolve(Provenance.FILE).toFile()).get("split");
+    JsonNode b = JSON.readTree(reused.dir().resolve(Provenance.FILE).toFile()).get("split");
+    assertThat(b.get("contentSha256")).isEqualTo(a.get("contentSha256"));
+    assertThat(b.get("from").asText()).isEqualTo(earlier.dir().toAbsolutePath().normalize().toString());
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void runAll_twoTower_trainingPlotsWritten() {
     Path plots = outcome("two-tower").dir().resolve("plots");
     assertThat(plots.resolve("loss.png")).isNotEmptyFile();

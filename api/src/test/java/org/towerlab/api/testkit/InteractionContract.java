@@ -206,6 +206,8 @@ public abstract class InteractionContract {
       wrt.put("items.embedding", items.embedding());
       if (q.heads() != null) {
         wrt.put("queries.heads", q.heads());
+      }
+      if (items.heads() != null) { // heads on one side only: a poly-encoder, max-sim against an mlp item tower
         wrt.put("items.heads", items.heads());
       }
       Gradients.Result g;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.towerlab.api.loss.LossInput;
 import org.towerlab.api.loss.TrainingRows;
+import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Tensors;
 
 /**
@@ -27,7 +28,9 @@ import org.towerlab.api.nn.Tensors;
  *       with padded tails (row 2 has one slot), {@code listTeacher}, and the row label
  *       {@code positive} (1 when some slot is relevant).
  * </ul>
- * Scores are uniform in [-1, 1] from a seeded generator; weights are {@code null}.
+ * Scores are uniform in [-1, 1] from a seeded generator; weights are {@code null}. Tower outputs
+ * are absent unless added with {@link #withHeads} (losses that score heads themselves, GNOLR's
+ * levels, MVKE's tasks).
  */
 public final class LossBatch {
   public final TrainingRows mode;
@@ -46,6 +49,11 @@ public final class LossBatch {
   public float[] listMask;
   public float[] listTeacher;
   public int listLength;
+  /** The query and item towers' heads {@code [B, H, D]} (row-aligned), for losses that read outputs; or null. */
+  public float[] queryHeads;
+  public float[] itemHeads;
+  public int heads;
+  public int headDim;
 
   public LossBatch(TrainingRows mode, int rows) {
     this.mode = mode;
@@ -102,6 +110,28 @@ public final class LossBatch {
     return x;
   }
 
+  /**
+   * Adds the query and item outputs of the B rows: heads {@code [B, heads, dim]}, standard normal
+   * from {@code seed}; the loss input's outputs then have these heads and, as embedding, the heads
+   * flattened to {@code [B, heads * dim]}.
+   */
+  public LossBatch withHeads(int heads, int dim, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    this.heads = heads;
+    this.headDim = dim;
+    this.queryHeads = normal(rng, rows * heads * dim);
+    this.itemHeads = normal(rng, rows * heads * dim);
+    return this;
+  }
+
+  private static float[] normal(SplittableRandom rng, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) org.towerlab.api.nn.Init.gaussian(rng);
+    }
+    return v;
+  }
+
   private static float[] uniform(SplittableRandom rng, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
@@ -135,6 +165,10 @@ public final class LossBatch {
     y.listLabels = rowsOf(listLabels, perm, listLength);
     y.listMask = rowsOf(listMask, perm, listLength);
     y.listTeacher = rowsOf(listTeacher, perm, listLength);
+    y.heads = heads;
+    y.headDim = headDim;
+    y.queryHeads = rowsOf(queryHeads, perm, heads * headDim);
+    y.itemHeads = rowsOf(itemHeads, perm, heads * headDim);
     return y;
   }
 
@@ -153,7 +187,7 @@ public final class LossBatch {
    * The arrays of this batch on {@code manager}, by field name ({@code scores}, {@code negatives},
    * {@code negativeMask}, {@code scoreLogQ}, {@code negativeLogQ}, {@code label.<name>},
    * {@code weights}, {@code teacher}, {@code listScores}, {@code listLabels}, {@code listMask},
-   * {@code listTeacher}); only the non-null fields.
+   * {@code listTeacher}, {@code queryHeads}, {@code itemHeads}); only the non-null fields.
    */
   public Map<String, NDArray> arrays(NDManager manager) {
     Map<String, NDArray> a = new LinkedHashMap<>();
@@ -169,6 +203,8 @@ public final class LossBatch {
     put(a, "listLabels", listLabels, manager, new Shape(rows, listLength));
     put(a, "listMask", listMask, manager, new Shape(rows, listLength));
     put(a, "listTeacher", listTeacher, manager, new Shape(rows, listLength));
+    put(a, "queryHeads", queryHeads, manager, new Shape(rows, heads, headDim));
+    put(a, "itemHeads", itemHeads, manager, new Shape(rows, heads, headDim));
     return a;
   }
 
@@ -195,6 +231,16 @@ public final class LossBatch {
         .teacher(arrays.get("teacher"))
         .list(arrays.get("listScores"), arrays.get("listLabels"), arrays.get("listMask"))
         .listTeacher(arrays.get("listTeacher"))
+        .outputs(output(arrays.get("queryHeads")), output(arrays.get("itemHeads")))
         .build();
+  }
+
+  /** An output whose heads are {@code heads} and whose embedding is them flattened; null for null. */
+  private static TowerOutput output(NDArray heads) {
+    if (heads == null) {
+      return null;
+    }
+    long b = heads.getShape().get(0);
+    return new TowerOutput(heads.reshape(b, -1), heads, null, null, Map.of());
   }
 }

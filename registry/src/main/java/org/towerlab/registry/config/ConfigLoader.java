@@ -33,6 +33,7 @@ import org.towerlab.api.Kind;
 import org.towerlab.api.UserException;
 import org.towerlab.api.config.ComponentConfig;
 import org.towerlab.api.config.ExperimentConfig;
+import org.towerlab.api.config.SummaryConfig;
 import org.towerlab.registry.Registration;
 import org.towerlab.registry.Registry;
 import org.towerlab.registry.Suggestions;
@@ -57,12 +58,17 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *       {@code tracking: {type: local}}) when those names are registered (a section given without
  *       {@code type:} gets the default type); {@code data} and
  *       {@code model} are required;
+ *   <li>take the top-level {@code summary:} section (how a seed grid's summary tests methods,
+ *       {@link SummaryConfig}) off the tree, like {@code grid:}: it changes no run, so it is not
+ *       part of the runs' effective configs and ids;
  *   <li>bind each child to {@link ExperimentConfig}; every binding error becomes a
  *       {@link UserException} naming the file, the line when the key is in the file, the JSON path,
  *       and what is expected.
  * </ol>
  */
 public final class ConfigLoader {
+  /** The largest config file read, in bytes. */
+  public static final long MAX_CONFIG_BYTES = 1 << 20;
   private static final List<Default> DEFAULTS = List.of(
       new Default("sampler", Kind.SAMPLER, "in-batch", false),
       new Default("loss", Kind.LOSS, "sampled-softmax", false),
@@ -92,13 +98,14 @@ public final class ConfigLoader {
     for (String override : overrides) {
       applyOverride(root, override, src);
     }
+    SummaryConfig summary = summary(root, src);
     List<LoadedRun> runs = new ArrayList<>();
     List<Child> children = expandGrid(root, src);
     for (Child child : children) {
       Source childSrc = children.size() > 1 ? src.forRun(child.tree().path("run").asText()) : src;
       ObjectNode withDefaults = withDefaults(child.tree(), childSrc);
       ExperimentConfig cfg = bind(withDefaults, childSrc);
-      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues()));
+      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues(), summary));
     }
     return List.copyOf(runs);
   }
@@ -115,9 +122,17 @@ public final class ConfigLoader {
   // ---------------------------------------------------------------- parsing
 
   private Source parse(Path file) {
-    if (!Files.isRegularFile(file)) {
+    if (Files.isDirectory(file)) {
+      throw new UserException("Config path " + file + " is a directory, not a config file. Pass a .yaml, .yml or"
+          + " .json file" + configsIn(file) + ".");
+    }
+    if (!Files.exists(file)) {
       throw new UserException("Config file " + file + " does not exist (working directory "
           + Path.of("").toAbsolutePath() + "). Check the path.");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("Config path " + file + " is not a regular file (a device, pipe or socket). Pass a"
+          + " .yaml, .yml or .json file.");
     }
     String lower = file.getFileName().toString().toLowerCase();
     ObjectMapper m;
@@ -128,12 +143,7 @@ public final class ConfigLoader {
     } else {
       throw new UserException("Config file " + file + " must end in .yaml, .yml or .json.");
     }
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new UserException("Cannot read config file " + file + ": " + e.getMessage(), e);
-    }
+    String text = readText(file);
     JsonNode tree;
     try {
       tree = m.readTree(text);
@@ -148,6 +158,65 @@ public final class ConfigLoader {
           + " at the top level, not a " + tree.getNodeType().toString().toLowerCase() + ".");
     }
     return new Source(file, tree, LineIndex.of(m, text));
+  }
+
+  /**
+   * The file as UTF-8 text; a binary file (NUL bytes, undecodable bytes) is refused as such, and so
+   * is a file over {@link #MAX_CONFIG_BYTES} (a config is a small text file, and the YAML parser is
+   * slow on huge scalars).
+   */
+  private static String readText(Path file) {
+    byte[] bytes;
+    try {
+      long size = Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new UserException("Config file " + file + " is " + String.format(java.util.Locale.ROOT, "%,d", size)
+            + " bytes; a config is a small text file (at most " + String.format(java.util.Locale.ROOT, "%,d",
+                MAX_CONFIG_BYTES) + " bytes). Pass the experiment's .yaml or .json config, and keep data in data"
+            + " files.");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UserException("Cannot read config file " + file + ": " + e.getMessage() + ". Check that it is"
+          + " readable.", e);
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == 0) {
+        throw new UserException("Config file " + file + " is a binary file (it holds a NUL byte at offset " + i
+            + "), not YAML or JSON text. Pass the experiment's .yaml or .json config.");
+      }
+    }
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      int line = 1;
+      int offset = 0;
+      java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+      java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+      java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+      d.decode(in, out, true); // stops at the first malformed byte
+      offset = in.position();
+      for (int i = 0; i < offset; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new UserException("Config file " + file + " is not UTF-8 text: the bytes at offset " + offset
+          + " (line " + line + ") are not valid UTF-8. A config is a YAML or JSON text file; if this one was saved"
+          + " in another encoding, save it as UTF-8.", e);
+    }
+  }
+
+  /** " (this directory holds a.yaml, b.yaml)" or "". */
+  private static String configsIn(Path dir) {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      List<String> names = s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")).sorted().limit(5).toList();
+      return names.isEmpty() ? "" : " (this directory holds " + String.join(", ", names) + ")";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static UserException syntaxError(Path file, String text, JsonProcessingException e) {
@@ -353,6 +422,34 @@ public final class ConfigLoader {
     return seg.matches("\\d{1,9}");
   }
 
+  // ---------------------------------------------------------------- summary
+
+  /** Holder so that binding errors name {@code $.summary.<key>}. */
+  private record SummarySection(SummaryConfig summary) {}
+
+  /** Removes {@code summary:} from {@code root} and binds it (defaults when absent). */
+  private SummaryConfig summary(ObjectNode root, Source src) {
+    JsonNode node = root.remove(SUMMARY);
+    if (node == null || node.isNull()) {
+      return SummaryConfig.DEFAULT;
+    }
+    if (!node.isObject()) {
+      throw new UserException(src.where("$.summary") + "$.summary must be a mapping, for example `summary:"
+          + " {primary-metric: recall@20}`, got " + node + ".");
+    }
+    ObjectNode holder = JsonNodeFactory.instance.objectNode();
+    holder.set(SUMMARY, node);
+    try {
+      return yaml.treeToValue(holder, SummarySection.class).summary();
+    } catch (JsonMappingException e) {
+      throw translate(e, holder, src);
+    } catch (JsonProcessingException e) {
+      throw new UserException(src.where("$.summary") + e.getOriginalMessage(), e);
+    }
+  }
+
+  static final String SUMMARY = "summary";
+
   // ---------------------------------------------------------------- grid
 
   private record Child(ObjectNode tree, Map<String, Object> gridValues) {}
@@ -547,6 +644,7 @@ public final class ConfigLoader {
       String owner;
       if (u.getReferringClass() == ExperimentConfig.class) {
         known.add("grid");
+        known.add(SUMMARY);
         owner = " (top level)";
       } else {
         owner = registry.forConfigClass(u.getReferringClass())

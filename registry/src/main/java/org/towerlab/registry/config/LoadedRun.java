@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
 import org.towerlab.api.config.ExperimentConfig;
+import org.towerlab.api.config.SummaryConfig;
 
 /**
  * One run of a loaded config file (one child of a grid, or the only run).
@@ -14,6 +15,19 @@ import org.towerlab.api.config.ExperimentConfig;
  * @param effective the effective config: the bound record serialized back, every default filled
  * @param gridValues the values this child took from the {@code grid:} block, by dotted path (empty
  *     when the file has no grid)
+ * @param summary the file's top-level {@code summary:} section (every default when absent); it is
+ *     not part of {@code config} or {@code effective}, since it does not change the run
  */
 public record LoadedRun(Path source, ExperimentConfig config, JsonNode raw, JsonNode effective,
-    Map<String, Object> gridValues) {}
+    Map<String, Object> gridValues, SummaryConfig summary) {
+
+  public LoadedRun {
+    summary = summary == null ? SummaryConfig.DEFAULT : summary;
+  }
+
+  /** A run without a {@code summary:} section (every default). */
+  public LoadedRun(Path source, ExperimentConfig config, JsonNode raw, JsonNode effective,
+      Map<String, Object> gridValues) {
+    this(source, config, raw, effective, gridValues, SummaryConfig.DEFAULT);
+  }
+}

@@ -204,6 +204,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void summary_section_boundForEveryRunButNotPartOfTheirEffectiveConfig() throws IOException {
+    List<LoadedRun> runs = load(BASE + "summary: {primary-metric: recall@20}\ngrid: {seed: [1, 2]}\n",
+        "summary.resamples=500");
+    List<LoadedRun> plain = load(BASE + "grid: {seed: [1, 2]}\n");
+    assertThat(runs).allSatisfy(r -> {
+      assertThat(r.summary().primaryMetric()).isEqualTo("recall@20");
+      assertThat(r.summary().resamples()).isEqualTo(500);
+      assertThat(r.summary().seed()).isEqualTo(1L);
+      assertThat(r.effective().has("summary")).isFalse();
+    });
+    // the section changes no run: same effective configs (and run ids) as without it
+    assertThat(runs.get(1).effective()).isEqualTo(plain.get(1).effective());
+    assertThat(plain.get(0).summary()).isEqualTo(org.towerlab.api.config.SummaryConfig.DEFAULT);
+  }
+
+  @Test
+  void summary_unknownKeyOrBadValue_userExceptionNamingThePath() {
+    assertThatThrownBy(() -> load(BASE + "summary: {primary: recall@20}\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.summary.primary")
+        .hasMessageContaining("primary-metric");
+    assertThatThrownBy(() -> load(BASE + "summary: {resamples: 10}\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.summary")
+        .hasMessageContaining("got 10");
+    assertThatThrownBy(() -> load(BASE + "summary: recall@20\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.summary must be a mapping");
+  }
+
+  @Test
   void grid_variantNotAMapping_userException() {
     assertThatThrownBy(() -> load(BASE + "grid: {variant: [3]}\n"))
         .isInstanceOf(UserException.class)

@@ -49,8 +49,14 @@ public final class AtomicFiles {
           }
         }
         move(tmp, target);
-      } finally {
-        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // a failed write (a full disk) leaves no temporary behind, and cleanup never hides the cause
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+        throw e;
       }
       if (force) {
         syncDirectory(dir);

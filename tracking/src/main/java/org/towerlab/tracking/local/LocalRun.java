@@ -18,8 +18,11 @@ import org.towerlab.api.UserException;
 /**
  * A run read back from the local run store (see {@link LocalRunStore} for the layout). Reading is
  * tolerant of a run killed part-way: a truncated last history line is skipped and counted in
- * {@link #skippedLines()}, and a run whose {@code run.json} still says {@code RUNNING} while its
- * process is gone is reported as {@code INTERRUPTED}.
+ * {@link #skippedLines()}, a (key, step) logged twice (a history written before the store kept
+ * one point per pair) counts once with its last value, and a run whose {@code run.json} still says
+ * {@code RUNNING} while its process is gone is reported as {@code INTERRUPTED}. A process is the
+ * pid together with its start time: a pid reused by another process does not keep a dead run
+ * alive.
  *
  * @param parentRunId the parent id given at start (a local run id or an MLflow run id), or null
  */
@@ -63,13 +66,9 @@ public record LocalRun(Path dir, String experiment, String runName, String runId
     }
     JsonNode run = Json.read(d.resolve(LocalRunStore.RUN_FILE), JsonNode.class);
     String status = run.path("status").asText("RUNNING");
-    if ("RUNNING".equals(status) && run.hasNonNull("pid")) {
-      long pid = run.get("pid").asLong();
-      boolean alive = pid == ProcessHandle.current().pid()
-          || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-      if (!alive) {
-        status = "INTERRUPTED";
-      }
+    if ("RUNNING".equals(status) && run.hasNonNull("pid")
+        && !alive(run.get("pid").asLong(), run.hasNonNull("pidStartTime") ? run.get("pidStartTime").asLong() : null)) {
+      status = "INTERRUPTED";
     }
     Map<String, String> params = readMap(d.resolve(LocalRunStore.PARAMS_FILE));
     Map<String, String> tags = readMap(d.resolve(LocalRunStore.TAGS_FILE));
@@ -77,8 +76,13 @@ public record LocalRun(Path dir, String experiment, String runName, String runId
         ? Json.MAPPER.convertValue(Json.read(d.resolve(LocalRunStore.ARTIFACTS_FILE), JsonNode.class),
             new TypeReference<List<ArtifactEntry>>() {})
         : List.of();
-    List<MetricPoint> history = new ArrayList<>();
-    int skipped = readHistory(d.resolve(LocalRunStore.HISTORY_FILE), history);
+    List<MetricPoint> all = new ArrayList<>();
+    int skipped = readHistoryFile(d.resolve(LocalRunStore.HISTORY_FILE), all);
+    Map<String, MetricPoint> byKeyStep = new LinkedHashMap<>();
+    for (MetricPoint p : all) {
+      byKeyStep.put(p.key() + "\n" + p.step(), p);
+    }
+    List<MetricPoint> history = new ArrayList<>(byKeyStep.values());
     return new LocalRun(d, text(run, "experiment"), text(run, "runName"), text(run, "runId"),
         text(run, "parentRunId"), status, run.path("startTime").asLong(0),
         run.hasNonNull("endTime") ? run.get("endTime").asLong() : null, params, tags, List.copyOf(history),
@@ -103,7 +107,28 @@ public record LocalRun(Path dir, String experiment, String runName, String runId
     return last;
   }
 
-  private static int readHistory(Path file, List<MetricPoint> out) {
+  /**
+   * Whether the process {@code pid} that started at {@code startMillis} (null: unknown, old run
+   * files) is alive. The start times are compared within a second: the OS reports them in clock
+   * ticks.
+   */
+  static boolean alive(long pid, Long startMillis) {
+    if (pid == ProcessHandle.current().pid()) {
+      return true;
+    }
+    java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (h.isEmpty()) {
+      return false;
+    }
+    if (startMillis == null) {
+      return true;
+    }
+    Long now = LocalRunStore.processStartMillis(h.get());
+    return now == null || Math.abs(now - startMillis) <= 1000;
+  }
+
+  /** Reads every well-formed line of a history file into {@code out}; returns the lines skipped. */
+  static int readHistoryFile(Path file, List<MetricPoint> out) {
     if (!Files.isRegularFile(file)) {
       return 0;
     }

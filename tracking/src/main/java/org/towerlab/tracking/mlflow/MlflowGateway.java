@@ -33,6 +33,7 @@ import org.mlflow.tracking.MlflowHttpException;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 import org.towerlab.api.UserException;
 import org.towerlab.tracking.MetricNames;
+import org.towerlab.tracking.Secrets;
 import org.towerlab.tracking.local.Json;
 import org.towerlab.tracking.local.MetricPoint;
 
@@ -41,6 +42,10 @@ import org.towerlab.tracking.local.MetricPoint;
  * status) go through the MLflow Java client; reads and artifacts go over the REST API with
  * {@link HttpClient}: the client's artifact calls fork a Python interpreter, and its reads retry
  * every 4xx three times (logging each as a rate-limit warning).
+ *
+ * <p>Credentials in the URI's user info ({@code http://user:password@host}) are taken out of it:
+ * they are sent as HTTP basic credentials when {@code creds} has none, and {@link #uri()}, every
+ * message and everything recorded use the URI without them.
  *
  * <p>Errors: 401/403 become a {@link UserException} naming the credentials used; connection
  * failures and 5xx become {@link MlflowUnavailableException}; other 4xx an
@@ -64,10 +69,13 @@ public final class MlflowGateway implements AutoCloseable {
   private final HttpClient http;
 
   public MlflowGateway(String uri, MlflowCredentials creds, boolean insecureTls) {
-    this.uri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
-    this.creds = creds;
-    this.client = new MlflowClient(new BasicMlflowHostCreds(this.uri, creds.username(), creds.password(),
-        creds.token(), insecureTls));
+    Secrets.UriCredentials split = Secrets.split(uri);
+    String bare = split.uri();
+    this.uri = bare.endsWith("/") ? bare.substring(0, bare.length() - 1) : bare;
+    this.creds = creds.present() || !split.present() ? creds
+        : new MlflowCredentials(split.username(), split.password(), null, "from the tracking URI");
+    this.client = new MlflowClient(new BasicMlflowHostCreds(this.uri, this.creds.username(), this.creds.password(),
+        this.creds.token(), insecureTls));
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
     if (insecureTls) {
       b.sslContext(trustAll());

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,8 +27,8 @@ import org.towerlab.tracking.local.MetricPoint;
  * the MLflow run recorded in {@code mlflow.json} is reused if the server knows it; otherwise a run
  * tagged {@code towerlab.run_id = <local id>} is searched in the experiment (a run created just
  * before a crash); only then is a new run created. Then only what the server lacks is sent: params
- * not yet there, tags whose value differs, metric points whose (step, timestamp) the server's
- * history lacks, artifacts missing or of another size, and the end status. Parents are synced
+ * not yet there, tags whose value differs, metric points of a (key, step) the server's history
+ * lacks (one point per (key, step), never a second one), artifacts missing or of another size, and the end status. Parents are synced
  * before their children so that {@code mlflow.parentRunId} points at the parent's MLflow run.
  */
 public final class MlflowSync {
@@ -90,7 +91,7 @@ public final class MlflowSync {
         results.add(sync.syncRun(run));
       }
       Summary s = new Summary(List.copyOf(results));
-      LOG.info("mlflow sync to {}: {}", uri, s);
+      LOG.info("mlflow sync to {}: {}", gateway.uri(), s);
       return s;
     }
   }
@@ -173,20 +174,21 @@ public final class MlflowSync {
 
     List<MetricPoint> missing = new ArrayList<>();
     for (Map.Entry<String, List<MetricPoint>> e : run.historyByKey().entrySet()) {
-      Map<String, Integer> have = new HashMap<>();
+      // one point per (key, step): the server's, or else the last one logged locally
+      Set<Long> have = new HashSet<>();
       for (MetricPoint p : gateway.metricHistory(runId, MetricNames.toMlflow(e.getKey()))) {
-        have.merge(p.step() + "@" + p.timestamp(), 1, Integer::sum);
+        have.add(p.step());
       }
+      Map<Long, MetricPoint> byStep = new LinkedHashMap<>();
       for (MetricPoint p : e.getValue()) {
-        String k = p.step() + "@" + p.timestamp();
-        Integer n = have.get(k);
-        if (n == null || n == 0) {
+        byStep.put(p.step(), p);
+      }
+      for (MetricPoint p : byStep.values()) {
+        if (have.add(p.step())) {
           missing.add(p);
-        } else {
-          have.put(k, n - 1);
         }
       }
-      st.metrics.put(e.getKey(), e.getValue().size());
+      st.metrics.put(e.getKey(), byStep.size());
     }
     gateway.logMetrics(runId, missing);
     st.write(run.dir());

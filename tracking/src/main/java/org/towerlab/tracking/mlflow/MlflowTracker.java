@@ -2,7 +2,6 @@ package org.towerlab.tracking.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.towerlab.api.UserException;
 import org.towerlab.api.tracking.RunSpec;
 import org.towerlab.api.tracking.Tracker;
+import org.towerlab.tracking.Secrets;
 import org.towerlab.tracking.local.ArtifactEntry;
 import org.towerlab.tracking.local.LocalRunStore;
 import org.towerlab.tracking.local.LocalTrackerConfig;
@@ -62,22 +62,23 @@ public final class MlflowTracker implements Tracker {
   public synchronized void start(RunSpec spec) {
     String uri = config.uri() != null ? config.uri() : env.get("MLFLOW_TRACKING_URI");
     if (uri == null || uri.isBlank() || !(uri.startsWith("http://") || uri.startsWith("https://"))) {
-      throw new UserException("The mlflow tracker needs the URL of an MLflow server, got '" + uri + "'. Set"
+      throw new UserException("The mlflow tracker needs the URL of an MLflow server, got '" + Secrets.redact(uri) + "'. Set"
           + " tracking.uri in the config (tracking: {type: mlflow, uri: http://host:5000}) or the environment"
           + " variable MLFLOW_TRACKING_URI, or use tracking: {type: local}.");
     }
     local.start(spec);
     runDir = local.runDir();
     state = new MlflowState();
-    state.uri = uri;
+    state.uri = Secrets.split(uri).uri(); // credentials in the URI are never recorded
     state.experimentName = config.experiment() != null ? config.experiment() : spec.experiment();
     state.parentRunId = spec.parentRunId() != null && MLFLOW_RUN_ID.matcher(spec.parentRunId()).matches()
         ? spec.parentRunId() : null;
     state.write(runDir);
     try {
       gateway = new MlflowGateway(uri, MlflowCredentials.fromEnv(env), config.insecureTls());
+      state.uri = gateway.uri();
       state.experimentId = gateway.experimentId(state.experimentName);
-      Map<String, String> tags = new LinkedHashMap<>(spec.tags());
+      Map<String, String> tags = Secrets.redact(spec.tags());
       tags.put(MlflowGateway.RUN_ID_TAG, spec.runId());
       if (state.parentRunId != null) {
         tags.put(MlflowGateway.PARENT_TAG, state.parentRunId);
@@ -115,7 +116,8 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public synchronized void logParams(Map<String, String> params) {
+  public synchronized void logParams(Map<String, String> values) {
+    Map<String, String> params = Secrets.redact(values); // never a password of a URI, locally or on the server
     local.logParams(params);
     push(() -> {
       gateway.logParams(state.runId, params);
@@ -135,7 +137,8 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public synchronized void setTags(Map<String, String> tags) {
+  public synchronized void setTags(Map<String, String> values) {
+    Map<String, String> tags = Secrets.redact(values);
     local.setTags(tags);
     push(() -> {
       gateway.setTags(state.runId, tags);
@@ -165,18 +168,26 @@ public final class MlflowTracker implements Tracker {
     });
   }
 
-  /** A run never finished is ended as INTERRUPTED locally and KILLED on the server. */
+  /**
+   * A run never finished is ended as INTERRUPTED locally and KILLED on the server. Never throws:
+   * it runs while an earlier error is on its way out.
+   */
   @Override
   public synchronized void close() {
-    if (state != null && "RUNNING".equals(local.status())) {
+    try {
+      if (state != null && "RUNNING".equals(local.status())) {
+        local.close();
+        push(() -> {
+          gateway.terminate(state.runId, "INTERRUPTED", System.currentTimeMillis());
+          state.endStatus = "KILLED";
+        });
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("closing the MLflow run: {}", e.getMessage());
+    } finally {
       local.close();
-      push(() -> {
-        gateway.terminate(state.runId, "INTERRUPTED", System.currentTimeMillis());
-        state.endStatus = "KILLED";
-      });
+      closeGateway();
     }
-    local.close();
-    closeGateway();
   }
 
   private long startTime() {

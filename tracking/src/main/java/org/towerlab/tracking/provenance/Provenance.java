@@ -30,8 +30,11 @@ import org.towerlab.tracking.local.Json;
  *  "git": {"commit": "<sha>|unknown", "dirty": true|false|null},
  *  "versions": {"java": "17.0.x", "djl": "0.36.0", "engine": "PyTorch", "engineVersion": "2.7.1", "towerlab": ...},
  *  "machine": {"os": "Linux 6.x amd64", "cpu": "...", "cores": 2},
- *  "plugins": ["org.towerlab.modules.baseline.BaselineModule", ...]}
+ *  "plugins": ["org.towerlab.modules.baseline.BaselineModule", ...],
+ *  "split": {"file": "split.csv.gz", "sha256": "...", "contentSha256": "...", "protocol": "per-user-ratio", ...}}
  * }</pre>
+ * The {@code split} section is the record of the run's {@code split.csv.gz} (see the trainers'
+ * {@code SplitFile}); runs written before splits were exported have none.
  *
  * Built with a DJL-style builder: {@code setConfig} is required, the rest optional.
  */
@@ -118,6 +121,7 @@ public final class Provenance {
     private List<String> plugins = List.of();
     private boolean probeEngine;
     private Instant createdAt = Instant.now();
+    private Map<String, Object> split;
 
     /** The effective config (required). */
     public Builder setConfig(JsonNode effectiveConfig) {
@@ -170,6 +174,12 @@ public final class Provenance {
       return this;
     }
 
+    /** The record of the run's exported split (file, hashes, protocol and settings), written under {@code split}. */
+    public Builder optSplit(Map<String, Object> splitRecord) {
+      this.split = splitRecord == null ? null : new LinkedHashMap<>(splitRecord);
+      return this;
+    }
+
     public Builder optCreatedAt(Instant t) {
       this.createdAt = t;
       return this;
@@ -207,6 +217,9 @@ public final class Provenance {
       m.put("cpu", cpuModel());
       m.put("cores", Runtime.getRuntime().availableProcessors());
       root.set("plugins", Json.MAPPER.valueToTree(plugins));
+      if (split != null) {
+        root.set("split", Json.MAPPER.valueToTree(split));
+      }
       return root;
     }
 

@@ -137,4 +137,138 @@ class LocalRunStoreTest {
     assertThatThrownBy(() -> LocalRun.read(tmp)).isInstanceOf(UserException.class).hasMessageContaining("run.json");
     assertThat(List.of(LocalRun.read(tmp.resolve("exp/x1")).runName())).containsExactly("run x1");
   }
+
+  @Test
+  void start_runDirectoryLockedByAnotherStore_refusedNamingTheHolderAndWritesNothing() throws Exception {
+    LocalRunStore first = new LocalRunStore(new LocalTrackerConfig(false));
+    first.start(spec("l1"));
+    first.logMetrics(Map.of("m", 1.0), 1);
+    String before = Files.readString(tmp.resolve("exp/l1/run.json"));
+
+    LocalRunStore second = new LocalRunStore(new LocalTrackerConfig(false));
+    assertThatThrownBy(() -> second.start(spec("l1"))).isInstanceOf(UserException.class)
+        .hasMessageContaining(tmp.resolve("exp/l1").toString()).hasMessageContaining("in use by this process")
+        .hasMessageContaining("pid " + ProcessHandle.current().pid());
+    assertThat(Files.readString(tmp.resolve("exp/l1/run.json"))).isEqualTo(before);
+    assertThat(Files.readAllLines(tmp.resolve("exp/l1").resolve(LocalRunStore.HISTORY_FILE))).hasSize(1);
+
+    first.finish("FINISHED"); // releases the lock
+    first.close();
+    second.start(spec("l1"));
+    second.finish("FINISHED");
+    second.close();
+    assertThat(Files.readString(tmp.resolve("exp/l1").resolve(RunLock.FILE)))
+        .contains("\"pid\":" + ProcessHandle.current().pid());
+  }
+
+  @Test
+  void logMetrics_resumeLogsAStepAgain_keepsOnePointPerKeyAndStep() throws Exception {
+    LocalRunStore killed = new LocalRunStore(new LocalTrackerConfig(false));
+    killed.start(spec("h1"));
+    killed.logMetrics(Map.of("valid/recall@20", 0.1, "train/loss", 2.0), 1);
+    killed.logMetrics(Map.of("valid/recall@20", 0.2, "train/loss", 1.5), 2); // the epoch whose checkpoint was lost
+    killed.close(); // as after a kill: nothing more of this attempt is written
+
+    try (LocalRunStore resumed = new LocalRunStore(new LocalTrackerConfig(false))) {
+      resumed.start(spec("h1"));
+      resumed.logMetrics(Map.of("valid/recall@20", 0.25, "train/loss", 1.4), 2); // epoch 2 again
+      resumed.logMetrics(Map.of("valid/recall@20", 0.3, "train/loss", 1.2), 3);
+      resumed.finish("FINISHED");
+    }
+
+    Path history = tmp.resolve("exp/h1").resolve(LocalRunStore.HISTORY_FILE);
+    assertThat(Files.readAllLines(history)).hasSize(6);
+    assertThat(LocalRun.read(tmp.resolve("exp/h1")).historyByKey().get("valid/recall@20"))
+        .extracting(MetricPoint::step, MetricPoint::value).containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 0.1),
+            org.assertj.core.groups.Tuple.tuple(2L, 0.25), org.assertj.core.groups.Tuple.tuple(3L, 0.3));
+  }
+
+  @Test
+  void start_historyWithTruncatedLineAndDuplicates_compactedBeforeAppending() throws Exception {
+    Path dir = tmp.resolve("exp/h2");
+    Files.createDirectories(dir);
+    Path history = dir.resolve(LocalRunStore.HISTORY_FILE);
+    Files.writeString(history, "{\"key\":\"m\",\"value\":1.0,\"step\":1,\"timestamp\":5}\n"
+        + "{\"key\":\"m\",\"value\":1.5,\"step\":1,\"timestamp\":6}\n{\"key\":\"m\",\"val");
+
+    try (LocalRunStore store = new LocalRunStore(new LocalTrackerConfig(false))) {
+      store.start(spec("h2"));
+      store.logMetrics(Map.of("m", 2.0), 2);
+      store.finish("FINISHED");
+    }
+
+    assertThat(Files.readAllLines(history)).hasSize(2);
+    LocalRun run = LocalRun.read(dir);
+    assertThat(run.skippedLines()).isZero();
+    assertThat(run.history()).extracting(MetricPoint::value).containsExactly(1.5, 2.0);
+  }
+
+  @Test
+  void read_historyWithDuplicateKeyAndStep_lastValueOnce() throws Exception {
+    try (LocalRunStore store = new LocalRunStore(new LocalTrackerConfig(false))) {
+      store.start(spec("h3"));
+      store.finish("FINISHED");
+    }
+    Path history = tmp.resolve("exp/h3").resolve(LocalRunStore.HISTORY_FILE);
+    Files.writeString(history, "{\"key\":\"m\",\"value\":1.0,\"step\":1,\"timestamp\":5}\n"
+        + "{\"key\":\"m\",\"value\":3.0,\"step\":1,\"timestamp\":9}\n");
+
+    assertThat(LocalRun.read(tmp.resolve("exp/h3")).history()).extracting(MetricPoint::value).containsExactly(3.0);
+  }
+
+  @Test
+  void logMetrics_runDirectoryRemovedMidRun_failsWithCauseAndDoesNotRecreateIt() throws Exception {
+    LocalRunStore store = new LocalRunStore(new LocalTrackerConfig(false));
+    store.start(spec("v1"));
+    Path dir = tmp.resolve("exp/v1");
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+
+    assertThatThrownBy(() -> store.logMetrics(Map.of("m", 1.0), 1)).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasRootCauseInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("removed");
+    Files.createDirectories(dir); // another directory of the same name
+    assertThatThrownBy(() -> store.logParams(Map.of("a", "1"))).hasMessageContaining("removed");
+    store.close(); // never throws
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void logParamsAndTags_uriWithPassword_storedMasked() throws Exception {
+    try (LocalRunStore store = new LocalRunStore(new LocalTrackerConfig(false))) {
+      store.start(new RunSpec("exp", "s", "s1", tmp.resolve("exp/s1"), null, Map.of("src", "http://u:pw1@h")));
+      store.logParams(Map.of("tracking.uri", "http://u:pw1@h:5000"));
+      store.setTags(Map.of("t", "https://pw1@h"));
+      store.finish("FINISHED");
+    }
+    LocalRun run = LocalRun.read(tmp.resolve("exp/s1"));
+
+    assertThat(run.params()).containsEntry("tracking.uri", "http://u:***@h:5000");
+    assertThat(run.tags()).containsEntry("src", "http://u:***@h").containsEntry("t", "https://***@h");
+    try (java.util.stream.Stream<Path> s = Files.walk(run.dir())) {
+      for (Path f : s.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain("pw1");
+      }
+    }
+  }
+
+  @Test
+  void read_runningRunWhosePidWasReused_isInterrupted() throws Exception {
+    Path dir = tmp.resolve("exp/p1");
+    Map<String, Object> runJson = new LinkedHashMap<>();
+    runJson.put("experiment", "exp");
+    runJson.put("runId", "p1");
+    runJson.put("status", "RUNNING");
+    runJson.put("startTime", 1L);
+    ProcessHandle alive = ProcessHandle.current().parent().orElseThrow(); // a live process that is not us
+    runJson.put("pid", alive.pid());
+    long started = alive.info().startInstant().orElseThrow().toEpochMilli();
+    runJson.put("pidStartTime", started - 3_600_000L); // the run's process started an hour earlier: not this one
+    Json.write(dir.resolve(LocalRunStore.RUN_FILE), runJson);
+    assertThat(LocalRun.read(dir).status()).isEqualTo("INTERRUPTED");
+
+    runJson.put("pidStartTime", started);
+    Json.write(dir.resolve(LocalRunStore.RUN_FILE), runJson);
+    assertThat(LocalRun.read(dir).status()).isEqualTo("RUNNING");
+  }
 }

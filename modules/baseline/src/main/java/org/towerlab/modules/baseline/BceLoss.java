@@ -8,14 +8,17 @@ import org.towerlab.api.model.Forward;
 /**
  * Pointwise binary cross-entropy on logits. Each row contributes the BCE of its logged pair
  * against its label plus the BCE of every valid sampled negative against 0, averaged over the
- * row's terms; rows are then averaged with their weights. Works without negatives (the {@code ctr}
- * protocol's logged labels) and with any sampler.
+ * row's terms; rows are then averaged with their weights ({@code reduction: mean}) or added with
+ * their weights ({@code reduction: sum}, the official IntTower and HIT code). Works without negatives
+ * (the {@code ctr} protocol's logged labels) and with any sampler.
  */
 public final class BceLoss implements Loss {
   private final String label;
+  private final boolean sum;
 
   public BceLoss(BceLossConfig config) {
     this.label = config.label();
+    this.sum = config.reduction().equals("sum");
   }
 
   /**
@@ -34,6 +37,9 @@ public final class BceLoss implements Loss {
       NDArray negLoss = bceWithLogits(in.negatives(), in.negatives().zerosLike()); // [B, C]
       NDArray count = in.negativeMask().sum(new int[] {1}).add(1f); // [B]
       perRow = perRow.add(negLoss.mul(in.negativeMask()).sum(new int[] {1})).div(count);
+    }
+    if (sum) {
+      return in.weights() == null ? perRow.sum() : perRow.mul(in.weights()).sum();
     }
     return in.weightedMean(perRow);
   }

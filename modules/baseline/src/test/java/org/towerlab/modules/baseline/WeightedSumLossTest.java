@@ -21,7 +21,7 @@ import org.towerlab.api.testkit.TestParams;
 class WeightedSumLossTest extends LossContract {
   @Override
   protected Loss newLoss() {
-    return new WeightedSumLoss(List.of(new BprLoss(), new BceLoss(new BceLossConfig(null))), new float[] {2f, 0.5f},
+    return new WeightedSumLoss(List.of(new BprLoss(), new BceLoss(new BceLossConfig(null, null))), new float[] {2f, 0.5f},
         false);
   }
 
@@ -44,7 +44,7 @@ class WeightedSumLossTest extends LossContract {
   void compute_fixedWeights_equalsWeightedSumOfTerms() {
     try (NDManager m = NDManager.newBaseManager()) {
       BprLoss bpr = new BprLoss();
-      BceLoss bce = new BceLoss(new BceLossConfig(null));
+      BceLoss bce = new BceLoss(new BceLossConfig(null, null));
       WeightedSumLoss sum = new WeightedSumLoss(List.of(bpr, bce), new float[] {2f, 0.5f}, false);
       Forward fwd = Forward.inference(m);
       float expected = 2f * bpr.compute(input(m), fwd).getFloat() + 0.5f * bce.compute(input(m), fwd).getFloat();

@@ -42,11 +42,14 @@ public final class Coat implements DataSource {
   public Dataset load() {
     Path dir = DataRoot.resolve(config.path(), "coat");
     Map<String, String> files = new LinkedHashMap<>();
-    float[][] train = matrix(dir.resolve("train.ascii"), files);
-    float[][] test = matrix(dir.resolve("test.ascii"), files);
-    float[][] prop = matrix(dir.resolve("propensities.ascii"), files);
+    float[][] train = matrix(dir.resolve("train.ascii"), files, Coat::rating);
+    float[][] test = matrix(dir.resolve("test.ascii"), files, Coat::rating);
+    float[][] prop = matrix(dir.resolve("propensities.ascii"), files, Coat::propensity);
     int nu = train.length;
     int ni = nu == 0 ? 0 : train[0].length;
+    if (nu == 0) {
+      throw TextFile.utf8(dir.resolve("train.ascii"), HINT).empty("rating rows");
+    }
     checkShape(dir.resolve("test.ascii"), test, nu, ni);
     checkShape(dir.resolve("propensities.ascii"), prop, nu, ni);
 
@@ -92,9 +95,31 @@ public final class Coat implements DataSource {
     return new Dataset("coat", QueryKind.USER, new Schema(fields), qb.build(), ib.build(), log, category, files, null);
   }
 
-  /** Reads a whitespace-separated matrix of numbers. */
-  private static float[][] matrix(Path path, Map<String, String> files) {
-    TextFile f = TextFile.utf8(path, HINT);
+  /** Checks one value of a matrix; returns null when it is fine, else the problem. */
+  @FunctionalInterface
+  private interface ValueCheck {
+    String problem(float value);
+  }
+
+  /** Coat's ratings: 0 (no rating) or 1..5 stars. */
+  private static String rating(float v) {
+    return v == 0f || (v >= 1f && v <= 5f && v == Math.rint(v)) ? null
+        : "rating " + v + " is not 0 (no rating) or a whole number of stars from 1 to 5";
+  }
+
+  /** A logging propensity: a probability, positive for every cell (every cell could be rated). */
+  private static String propensity(float v) {
+    return v > 0f && v <= 1f ? null : "propensity " + v + " is not a probability in (0, 1]";
+  }
+
+  /** One-hot features: 0 or 1. */
+  private static String bit(float v) {
+    return v == 0f || v == 1f ? null : "one-hot value " + v + " is not 0 or 1";
+  }
+
+  /** Reads a whitespace-separated matrix of numbers, each accepted by {@code check}. */
+  private static float[][] matrix(Path path, Map<String, String> files, ValueCheck check) {
+    TextFile f = TextFile.utf8(path, HINT).requireFinalNewline();
     List<float[]> rows = new ArrayList<>();
     int[] width = {-1};
     f.read((no, line) -> {
@@ -106,6 +131,10 @@ public final class Coat implements DataSource {
       float[] row = new float[v.length];
       for (int k = 0; k < v.length; k++) {
         row[k] = f.parseFloat(no, line, v[k], "value " + (k + 1));
+        String problem = check.problem(row[k]);
+        if (problem != null) {
+          throw f.error(no, line, "value " + (k + 1) + ": " + problem);
+        }
       }
       rows.add(row);
     }, files);
@@ -138,7 +167,7 @@ public final class Coat implements DataSource {
       }
       groupOfColumn.add(line.substring(0, c).trim());
     }, files);
-    float[][] m = matrix(matrixPath, files);
+    float[][] m = matrix(matrixPath, files, Coat::bit);
     if (m.length != n || (n > 0 && m[0].length != groupOfColumn.size())) {
       throw new org.towerlab.api.UserException("Feature file " + matrixPath.toAbsolutePath() + " has "
           + m.length + " rows of " + (m.length == 0 ? 0 : m[0].length) + " columns; expected " + n + " rows of "

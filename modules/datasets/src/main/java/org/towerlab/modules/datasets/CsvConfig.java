@@ -1,6 +1,7 @@
 package org.towerlab.modules.datasets;
 
 import java.util.List;
+import java.util.Map;
 import org.towerlab.api.config.ComponentConfig;
 
 /**
@@ -32,12 +33,14 @@ import org.towerlab.api.config.ComponentConfig;
  * @param stageColumn column of the last logging stage the candidate reached (an integer >= 0,
  *     0 = retrieved, ...); default none
  * @param protocol the split protocol; default {@code per-user-ratio}
+ * @param labelRanges the valid range {@code [min, max]} of label columns, by label name
+ *     ({@code {rating: [1, 5]}}); a value outside is a data error naming the line. Default none
  */
 public record CsvConfig(String name, String file, String delimiter, Boolean header, String queryColumn,
     String itemColumn, String timestampColumn, List<String> labels, CsvFeaturesConfig queryFeatures,
     CsvFeaturesConfig itemFeatures, String itemCategoryField, String encoding, String exposureColumn,
     String requestColumn, String positionColumn, String propensityColumn, String stageColumn,
-    ComponentConfig.Protocol protocol) implements ComponentConfig.Data {
+    ComponentConfig.Protocol protocol, Map<String, List<Double>> labelRanges) implements ComponentConfig.Data {
 
   public CsvConfig {
     name = name == null || name.isBlank() ? "csv" : name;
@@ -54,6 +57,25 @@ public record CsvConfig(String name, String file, String delimiter, Boolean head
       throw new IllegalArgumentException("encoding '" + encoding + "' is not a known charset");
     }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
+    labelRanges = labelRanges(labelRanges, labels);
+  }
+
+  private static Map<String, List<Double>> labelRanges(Map<String, List<Double>> ranges, List<String> labels) {
+    if (ranges == null) {
+      return Map.of();
+    }
+    for (Map.Entry<String, List<Double>> e : ranges.entrySet()) {
+      List<Double> r = e.getValue();
+      if (!labels.contains(e.getKey())) {
+        throw new IllegalArgumentException("label-ranges names '" + e.getKey() + "', which is not one of labels "
+            + labels);
+      }
+      if (r == null || r.size() != 2 || r.get(0) == null || r.get(1) == null || !(r.get(0) <= r.get(1))) {
+        throw new IllegalArgumentException("label-ranges." + e.getKey() + " must be [min, max] with min <= max, got "
+            + r);
+      }
+    }
+    return Map.copyOf(ranges);
   }
 
   /** Without logging columns (an interaction file). */
@@ -61,6 +83,17 @@ public record CsvConfig(String name, String file, String delimiter, Boolean head
       String itemColumn, String timestampColumn, List<String> labels, CsvFeaturesConfig queryFeatures,
       CsvFeaturesConfig itemFeatures, String itemCategoryField, String encoding, ComponentConfig.Protocol protocol) {
     this(name, file, delimiter, header, queryColumn, itemColumn, timestampColumn, labels, queryFeatures, itemFeatures,
-        itemCategoryField, encoding, null, null, null, null, null, protocol);
+        itemCategoryField, encoding, null, null, null, null, null, protocol, null);
+  }
+
+  /** With logging columns, without label ranges. */
+  public CsvConfig(String name, String file, String delimiter, Boolean header, String queryColumn,
+      String itemColumn, String timestampColumn, List<String> labels, CsvFeaturesConfig queryFeatures,
+      CsvFeaturesConfig itemFeatures, String itemCategoryField, String encoding, String exposureColumn,
+      String requestColumn, String positionColumn, String propensityColumn, String stageColumn,
+      ComponentConfig.Protocol protocol) {
+    this(name, file, delimiter, header, queryColumn, itemColumn, timestampColumn, labels, queryFeatures, itemFeatures,
+        itemCategoryField, encoding, exposureColumn, requestColumn, positionColumn, propensityColumn, stageColumn,
+        protocol, null);
   }
 }

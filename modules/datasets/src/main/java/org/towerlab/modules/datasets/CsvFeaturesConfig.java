@@ -11,9 +11,17 @@ import java.util.List;
  * @param header whether the first line names the columns; default true
  * @param idColumn column of the entity id; default {@code id}
  * @param fields the feature fields read from this file
+ * @param allowMissing whether ids of the interaction file may lack a row here (their features are
+ *     then missing, 0); default false: a missing row is a data error naming the interaction line,
+ *     since it usually means that the two files' ids do not match
  */
 public record CsvFeaturesConfig(String file, String delimiter, Boolean header, String idColumn,
-    List<CsvFieldConfig> fields) {
+    List<CsvFieldConfig> fields, Boolean allowMissing) {
+
+  /** Every interaction id must have a row. */
+  public CsvFeaturesConfig(String file, String delimiter, Boolean header, String idColumn, List<CsvFieldConfig> fields) {
+    this(file, delimiter, header, idColumn, fields, null);
+  }
 
   public CsvFeaturesConfig {
     if (file == null || file.isBlank()) {
@@ -23,6 +31,7 @@ public record CsvFeaturesConfig(String file, String delimiter, Boolean header, S
     header = header == null ? Boolean.TRUE : header;
     idColumn = idColumn == null ? "id" : idColumn;
     fields = fields == null ? List.of() : List.copyOf(fields);
+    allowMissing = allowMissing != null && allowMissing;
   }
 
   static String delimiter(String configured, String file) {

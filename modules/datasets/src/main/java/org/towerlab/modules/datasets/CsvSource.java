@@ -78,6 +78,7 @@ public final class CsvSource implements DataSource {
             + "', found " + v.length);
       }
       int[] c = idx[0];
+      checkRow(f, no, line, v, c);
       queryIds.add(v[c[0]].trim());
       itemIds.add(v[c[1]].trim());
       ts.add(c[2] < 0 ? no : f.parseLong(no, line, v[c[2]], "timestamp"));
@@ -86,6 +87,10 @@ public final class CsvSource implements DataSource {
       }
       logging.row(f, no, line, v);
     }, files);
+    int rows = queryIds.size();
+    if (rows == 0) {
+      throw f.empty("interaction rows");
+    }
 
     List<FieldSpec> fields = new ArrayList<>();
     Side q = Side.QUERY;
@@ -93,6 +98,8 @@ public final class CsvSource implements DataSource {
         : readFeatures(config.queryFeatures(), cs, queryIds, files);
     Map<String, Map<String, String[]>> iRaw = config.itemFeatures() == null ? Map.of()
         : readFeatures(config.itemFeatures(), cs, itemIds, files);
+    checkCoverage(f, d, idx[0][0], config.queryColumn(), config.queryFeatures(), queryIds, rows, "query");
+    checkCoverage(f, d, idx[0][1], config.itemColumn(), config.itemFeatures(), itemIds, rows, "item");
     Map<String, Integer> qVocab = Columns.vocabulary(queryIds, false);
     Map<String, Integer> iVocab = Columns.vocabulary(itemIds, false);
     fields.add(FieldSpec.categorical("id", q, Math.max(1, qVocab.size())));
@@ -212,6 +219,52 @@ public final class CsvSource implements DataSource {
 
     int[] stages() {
       return stage < 0 ? null : stageValues.toArray();
+    }
+  }
+
+  /** Validates one interaction row: non-empty ids, labels within their configured ranges. */
+  private void checkRow(TextFile f, int no, String line, String[] v, int[] c) {
+    if (v[c[0]].isBlank() || v[c[1]].isBlank()) {
+      throw f.error(no, line, "the " + (v[c[0]].isBlank() ? "query id (column '" + config.queryColumn() + "')"
+          : "item id (column '" + config.itemColumn() + "')") + " is empty");
+    }
+    for (int k = 0; k < config.labels().size(); k++) {
+      String label = config.labels().get(k);
+      List<Double> range = config.labelRanges().get(label);
+      if (range != null) {
+        float x = f.parseFloat(no, line, v[c[3 + k]], "label '" + label + "'");
+        if (x < range.get(0) || x > range.get(1)) {
+          throw f.error(no, line, "label '" + label + "' is " + x + ", outside its range " + range
+              + " (label-ranges in the csv data config)");
+        }
+      }
+    }
+  }
+
+  /**
+   * Every id of the interaction file must have a row in the side's feature file (unless it allows
+   * missing rows): a mismatch usually means the two files key entities differently.
+   *
+   * @param ids the interaction file's ids (first {@code rows}) followed by the feature file's
+   */
+  private static void checkCoverage(TextFile f, char delimiter, int col, String column, CsvFeaturesConfig fc,
+      List<String> ids, int rows, String side) {
+    if (fc == null || fc.allowMissing()) {
+      return;
+    }
+    java.util.Set<String> described = new java.util.HashSet<>(ids.subList(rows, ids.size()));
+    for (int r = 0; r < rows; r++) {
+      String id = ids.get(r);
+      if (!described.contains(id)) {
+        int line = f.findLine(l -> {
+          String[] v = Columns.split(l, delimiter, true);
+          return v.length > col && v[col].trim().equals(id);
+        });
+        throw f.error(line, side + " id '" + TextFile.truncate(id) + "' (column '" + column + "') has no row in the"
+            + " feature file " + Path.of(fc.file()).toAbsolutePath() + ", which describes "
+            + (described.size()) + " " + side + "s. Make both files use the same ids, or set allow-missing: true in"
+            + " the " + side + "-features section to leave such " + side + "s without features");
+      }
     }
   }
 

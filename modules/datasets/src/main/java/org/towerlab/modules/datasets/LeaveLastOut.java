@@ -1,6 +1,8 @@
 package org.towerlab.modules.datasets;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.towerlab.api.data.Dataset;
 import org.towerlab.api.data.InteractionLog;
 import org.towerlab.api.data.Protocol;
@@ -9,8 +11,15 @@ import org.towerlab.api.random.Seeds;
 
 /**
  * Chronological leave-one-out (as in SASRec, Kang and McAuley, ICDM 2018): per user, the last
- * positive (by timestamp, ties by log order) goes to test, the second-last to valid, the rest to
- * train; users with fewer than 3 positives stay entirely in train. Deterministic.
+ * positive by timestamp goes to test, the second-last to valid, the rest to train; users with fewer
+ * than 3 positives stay entirely in train.
+ *
+ * <p>Positives of one user often share a timestamp (MovieLens records seconds, and users rate in
+ * bursts), and then the order among them decides which row is held out. {@code ties} says how:
+ * {@code file-order} (default, deterministic: log order), {@code random} (a seeded random order,
+ * stream {@code data.split.ties}) or {@code drop} (such a user is not held out). The settings
+ * record {@code ties} and {@code ties.users}, the number of users whose valid or test row a tie
+ * decides (under {@code drop}: the users not held out).
  *
  * <p>With an exposure column, the logged non-positive rows (shown but not engaged, candidates never
  * shown) are assigned by time: a row at or after the user's test positive goes to test, at or after
@@ -46,13 +55,20 @@ public final class LeaveLastOut implements Protocol {
     long[] testFrom = new long[data.numQueries()];
     Arrays.fill(validFrom, Long.MAX_VALUE);
     Arrays.fill(testFrom, Long.MAX_VALUE);
+    SplittableRandom tieRng = config.ties().equals("random") ? seeds.stream("data.split.ties") : null;
+    int tied = 0;
     for (int[] g : ProtocolSupport.byQuery(log, rows, data.numQueries())) {
       ProtocolSupport.sortByTime(log, g);
-      int cut = g.length >= 3 ? g.length - 2 : g.length;
+      boolean tie = decidedByTie(log, g);
+      tied += tie ? 1 : 0;
+      if (tieRng != null) {
+        shuffleTies(log, g, tieRng);
+      }
+      int cut = g.length >= 3 && !(tie && config.ties().equals("drop")) ? g.length - 2 : g.length;
       for (int k = 0; k < cut; k++) {
         train[nt++] = g[k];
       }
-      if (g.length >= 3) {
+      if (cut < g.length) {
         valid[nv++] = g[g.length - 2];
         test[ne++] = g[g.length - 1];
         int q = log.queries()[g[0]];
@@ -71,8 +87,46 @@ public final class LeaveLastOut implements Protocol {
         return t >= testFrom[q] ? 2 : t >= validFrom[q] ? 1 : 0;
       });
     }
-    return ProtocolSupport.split(name(), ProtocolSupport.settings(label, config.minRating(), config.kCore(),
-        config.excludeSeen()), data, Arrays.copyOf(train, nt), Arrays.copyOf(valid, nv), Arrays.copyOf(test, ne),
-        positive, negatives);
+    Map<String, Object> settings = ProtocolSupport.settings(label, config.minRating(), config.kCore(),
+        config.excludeSeen());
+    settings.put("ties", config.ties());
+    settings.put("ties.users", tied);
+    if (tieRng != null) {
+      settings.put("seed-stream", "data.split.ties");
+    }
+    return ProtocolSupport.split(name(), settings, data, Arrays.copyOf(train, nt), Arrays.copyOf(valid, nv),
+        Arrays.copyOf(test, ne), positive, negatives);
+  }
+
+  /**
+   * Whether the held-out rows of a user's time-sorted positives depend on the order of equal
+   * timestamps: the last two share one (which is test, which valid), or the second- and third-last
+   * do (which is valid, which train).
+   */
+  static boolean decidedByTie(InteractionLog log, int[] sorted) {
+    int n = sorted.length;
+    if (n < 3) {
+      return false;
+    }
+    long[] ts = log.timestamps();
+    return ts[sorted[n - 1]] == ts[sorted[n - 2]] || ts[sorted[n - 2]] == ts[sorted[n - 3]];
+  }
+
+  /** Shuffles each run of equal timestamps of the time-sorted {@code rows} in place. */
+  private static void shuffleTies(InteractionLog log, int[] rows, SplittableRandom rng) {
+    long[] ts = log.timestamps();
+    for (int i = 0; i < rows.length; ) {
+      int j = i + 1;
+      while (j < rows.length && ts[rows[j]] == ts[rows[i]]) {
+        j++;
+      }
+      for (int k = j - 1; k > i; k--) {
+        int pick = i + rng.nextInt(k - i + 1);
+        int t = rows[k];
+        rows[k] = rows[pick];
+        rows[pick] = t;
+      }
+      i = j;
+    }
   }
 }

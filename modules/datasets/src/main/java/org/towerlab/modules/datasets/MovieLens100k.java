@@ -29,26 +29,28 @@ public final class MovieLens100k implements DataSource {
     Path dir = DataRoot.resolve(config.path(), "ml-100k");
     MovieLensAssembler a = new MovieLensAssembler();
 
-    TextFile data = TextFile.utf8(dir.resolve("u.data"), HINT);
+    TextFile data = TextFile.utf8(dir.resolve("u.data"), HINT).requireFinalNewline();
     data.read((no, line) -> {
       String[] f = data.expectFields(no, line, Columns.split(line, '\t', false), 4, "user, item, rating, timestamp");
-      a.rating(data.parseInt(no, line, f[0], "user id"), data.parseInt(no, line, f[1], "item id"),
-          data.parseFloat(no, line, f[2], "rating"), data.parseLong(no, line, f[3], "timestamp"));
+      a.rating(MovieLensAssembler.id(data, no, line, data.parseInt(no, line, f[0], "user id"), "user id"),
+          MovieLensAssembler.id(data, no, line, data.parseInt(no, line, f[1], "item id"), "item id"),
+          MovieLensAssembler.rating(data, no, line, data.parseFloat(no, line, f[2], "rating"), 1f, 5f, 1f),
+          data.parseLong(no, line, f[3], "timestamp"));
     }, a.files);
 
-    TextFile users = new TextFile(dir.resolve("u.user"), StandardCharsets.ISO_8859_1, HINT);
+    TextFile users = new TextFile(dir.resolve("u.user"), StandardCharsets.ISO_8859_1, HINT).requireFinalNewline();
     users.read((no, line) -> {
       String[] f = users.expectFields(no, line, Columns.split(line, '|', false), 5, "id|age|gender|occupation|zip");
       int age = users.parseInt(no, line, f[1], "age");
-      a.userInfo.put(users.parseInt(no, line, f[0], "user id"),
+      a.userInfo.put(MovieLensAssembler.id(users, no, line, users.parseInt(no, line, f[0], "user id"), "user id"),
           new MovieLensAssembler.UserInfo(MovieLensAssembler.ageBucket(age), MovieLensAssembler.gender(f[2]), f[3].trim()));
     }, a.files);
 
-    TextFile items = new TextFile(dir.resolve("u.item"), StandardCharsets.ISO_8859_1, HINT);
+    TextFile items = new TextFile(dir.resolve("u.item"), StandardCharsets.ISO_8859_1, HINT).requireFinalNewline();
     items.read((no, line) -> {
       String[] f = items.expectFields(no, line, Columns.split(line, '|', false), 24,
           "id|title|release date|video release date|url|19 genre flags");
-      int id = items.parseInt(no, line, f[0], "item id");
+      int id = MovieLensAssembler.id(items, no, line, items.parseInt(no, line, f[0], "item id"), "item id");
       int n = 0;
       int[] g = new int[MovieLensAssembler.MAX_GENRES];
       for (int k = 0; k < 19; k++) {
@@ -65,6 +67,7 @@ public final class MovieLens100k implements DataSource {
       a.itemInfo.put(id, new MovieLensAssembler.ItemInfo(java.util.Arrays.copyOf(g, n), year));
     }, a.files);
 
+    a.checkReferences(data, line -> Columns.split(line, '\t', false), users, items);
     return a.build("ml-100k", config.historyLength(), true).withPairCounts(config.pairCounts(), "data.pair-counts");
   }
 

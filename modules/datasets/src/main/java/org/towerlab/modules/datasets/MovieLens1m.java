@@ -27,30 +27,36 @@ public final class MovieLens1m implements DataSource {
     Charset cs = Charset.forName(config.encoding());
     MovieLensAssembler a = new MovieLensAssembler();
 
-    TextFile ratings = new TextFile(dir.resolve("ratings.dat"), cs, HINT);
+    TextFile ratings = new TextFile(dir.resolve("ratings.dat"), cs, HINT).requireFinalNewline();
     ratings.read((no, line) -> {
       String[] f = ratings.expectFields(no, line, Columns.split(line, "::"), 4, "UserID::MovieID::Rating::Timestamp");
-      a.rating(ratings.parseInt(no, line, f[0], "user id"), ratings.parseInt(no, line, f[1], "movie id"),
-          ratings.parseFloat(no, line, f[2], "rating"), ratings.parseLong(no, line, f[3], "timestamp"));
+      a.rating(MovieLensAssembler.id(ratings, no, line, ratings.parseInt(no, line, f[0], "user id"), "user id"),
+          MovieLensAssembler.id(ratings, no, line, ratings.parseInt(no, line, f[1], "movie id"), "movie id"),
+          // 1M has whole stars, 10M half stars
+          MovieLensAssembler.rating(ratings, no, line, ratings.parseFloat(no, line, f[2], "rating"), 0.5f, 5f, 0.5f),
+          ratings.parseLong(no, line, f[3], "timestamp"));
     }, a.files);
 
-    TextFile users = new TextFile(dir.resolve("users.dat"), cs, HINT);
+    TextFile users = new TextFile(dir.resolve("users.dat"), cs, HINT).requireFinalNewline();
     boolean withUsers = users.exists();
     if (withUsers) {
       users.read((no, line) -> {
         String[] f = users.expectFields(no, line, Columns.split(line, "::"), 5, "UserID::Gender::Age::Occupation::Zip-code");
-        a.userInfo.put(users.parseInt(no, line, f[0], "user id"), new MovieLensAssembler.UserInfo(
+        a.userInfo.put(MovieLensAssembler.id(users, no, line, users.parseInt(no, line, f[0], "user id"), "user id"),
+            new MovieLensAssembler.UserInfo(
             MovieLensAssembler.ageBucket(users.parseInt(no, line, f[2], "age")), MovieLensAssembler.gender(f[1]),
             Integer.toString(users.parseInt(no, line, f[3], "occupation"))));
       }, a.files);
     }
 
-    TextFile movies = new TextFile(dir.resolve("movies.dat"), cs, HINT);
+    TextFile movies = new TextFile(dir.resolve("movies.dat"), cs, HINT).requireFinalNewline();
     movies.read((no, line) -> {
       String[] f = movies.expectFields(no, line, Columns.split(line, "::"), 3, "MovieID::Title::Genres");
-      a.itemInfo.put(movies.parseInt(no, line, f[0], "movie id"), new MovieLensAssembler.ItemInfo(
-          MovieLensAssembler.genres(movies, no, line, f[2]), MovieLensAssembler.titleYear(f[1])));
+      a.itemInfo.put(MovieLensAssembler.id(movies, no, line, movies.parseInt(no, line, f[0], "movie id"), "movie id"),
+          new MovieLensAssembler.ItemInfo(MovieLensAssembler.genres(movies, no, line, f[2]),
+              MovieLensAssembler.titleYear(f[1])));
     }, a.files);
+    a.checkReferences(ratings, line -> Columns.split(line, "::"), withUsers ? users : null, movies);
 
     return a.build(withUsers ? "ml-1m" : "ml-10m", config.historyLength(), withUsers);
   }

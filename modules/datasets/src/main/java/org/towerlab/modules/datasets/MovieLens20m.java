@@ -23,25 +23,29 @@ public final class MovieLens20m implements DataSource {
     Path dir = DataRoot.resolve(config.path(), "ml-20m");
     MovieLensAssembler a = new MovieLensAssembler();
 
-    TextFile ratings = TextFile.utf8(dir.resolve("ratings.csv"), HINT);
+    TextFile ratings = TextFile.utf8(dir.resolve("ratings.csv"), HINT).requireFinalNewline();
     ratings.read((no, line) -> {
       if (no == 1 && line.startsWith("userId")) {
         return;
       }
       String[] f = ratings.expectFields(no, line, Columns.split(line, ',', false), 4, "userId,movieId,rating,timestamp");
-      a.rating(ratings.parseInt(no, line, f[0], "user id"), ratings.parseInt(no, line, f[1], "movie id"),
-          ratings.parseFloat(no, line, f[2], "rating"), ratings.parseLong(no, line, f[3], "timestamp"));
+      a.rating(MovieLensAssembler.id(ratings, no, line, ratings.parseInt(no, line, f[0], "user id"), "user id"),
+          MovieLensAssembler.id(ratings, no, line, ratings.parseInt(no, line, f[1], "movie id"), "movie id"),
+          MovieLensAssembler.rating(ratings, no, line, ratings.parseFloat(no, line, f[2], "rating"), 0.5f, 5f, 0.5f),
+          ratings.parseLong(no, line, f[3], "timestamp"));
     }, a.files);
 
-    TextFile movies = TextFile.utf8(dir.resolve("movies.csv"), HINT);
+    TextFile movies = TextFile.utf8(dir.resolve("movies.csv"), HINT).requireFinalNewline();
     movies.read((no, line) -> {
       if (no == 1 && line.startsWith("movieId")) {
         return;
       }
       String[] f = movies.expectFields(no, line, Columns.split(line, ',', true), 3, "movieId,title,genres");
-      a.itemInfo.put(movies.parseInt(no, line, f[0], "movie id"), new MovieLensAssembler.ItemInfo(
-          MovieLensAssembler.genres(movies, no, line, f[2]), MovieLensAssembler.titleYear(f[1])));
+      a.itemInfo.put(MovieLensAssembler.id(movies, no, line, movies.parseInt(no, line, f[0], "movie id"), "movie id"),
+          new MovieLensAssembler.ItemInfo(MovieLensAssembler.genres(movies, no, line, f[2]),
+              MovieLensAssembler.titleYear(f[1])));
     }, a.files);
+    a.checkReferences(ratings, line -> Columns.split(line, ',', false), null, movies);
 
     return a.build("ml-20m", config.historyLength(), false);
   }

@@ -51,6 +51,62 @@ final class MovieLensAssembler {
     timestamps.add(timestamp);
   }
 
+  /** A negative id is corrupt data (MovieLens numbers users and items from 1). */
+  static int id(TextFile f, int no, String line, int id, String what) {
+    if (id < 0) {
+      throw f.error(no, line, what + " " + id + " is negative; MovieLens ids are positive integers");
+    }
+    return id;
+  }
+
+  /** A rating outside the release's star scale ({@code min..max} in steps of {@code step}) is corrupt data. */
+  static float rating(TextFile f, int no, String line, float r, float min, float max, float step) {
+    double k = (r - min) / step;
+    if (r < min || r > max || Math.abs(k - Math.rint(k)) > 1e-4) {
+      throw f.error(no, line, "rating " + r + " is not on the data set's scale (" + min + " to " + max + " stars in"
+          + " steps of " + step + ")");
+    }
+    return r;
+  }
+
+  /**
+   * Checks, after every file is read, that the ratings have rows and that each rated user and item
+   * has a row in its side file ({@code users} may be null: none read). A dangling id would become an
+   * entity without features; the error names the first rating line that refers to it.
+   *
+   * @param field splits a rating line into its fields (user id first, item id second)
+   */
+  void checkReferences(TextFile ratings, java.util.function.Function<String, String[]> field, TextFile users,
+      TextFile movies) {
+    if (this.users.size() == 0) {
+      throw ratings.empty("ratings");
+    }
+    if (users != null) {
+      for (int u : new Columns.IntIds(this.users.toArray()).sortedOriginal) {
+        if (!userInfo.containsKey(u)) {
+          throw dangling(ratings, field, 0, u, "user", users, userInfo.size());
+        }
+      }
+    }
+    for (int i : new Columns.IntIds(this.items.toArray()).sortedOriginal) {
+      if (!itemInfo.containsKey(i)) {
+        throw dangling(ratings, field, 1, i, "item", movies, itemInfo.size());
+      }
+    }
+  }
+
+  private static org.towerlab.api.UserException dangling(TextFile ratings, java.util.function.Function<String, String[]> field,
+      int column, int id, String what, TextFile sideFile, int known) {
+    String text = Integer.toString(id);
+    int line = ratings.findLine(l -> {
+      String[] f = field.apply(l);
+      return f.length > column && f[column].trim().equals(text);
+    });
+    return ratings.error(line, what + " id " + id + " has no row in " + sideFile.path().toAbsolutePath() + " (which"
+        + " describes " + known + " " + what + "s): the rating refers to a" + ("item".equals(what) ? "n " : " ")
+        + what + " the data set does not have");
+  }
+
   static int ageBucket(int age) {
     if (age <= 0) {
       return 0;

@@ -22,6 +22,12 @@ import org.towerlab.api.UserException;
  * Reads a text file line by line with strict decoding (undecodable bytes are an error, not a
  * replacement character), strips {@code \r}, hashes the bytes, and turns every problem into a
  * {@link UserException} that names the file, the line number and the offending text.
+ *
+ * <p>A file cut short (an interrupted download or copy) ends without a newline in the middle of
+ * its last line. When the last line lacks its newline and fails to parse, the error says that the
+ * file looks truncated. For files whose originals end every line with a newline (the published
+ * data sets), {@link #requireFinalNewline()} makes a missing final newline an error by itself: a
+ * line cut inside its last number would otherwise parse.
  */
 final class TextFile {
   /** Handles one line; {@code lineNo} is 1-based. Throw {@link #error} for a bad line. */
@@ -33,6 +39,7 @@ final class TextFile {
   private final Path path;
   private final Charset charset;
   private final String downloadHint;
+  private boolean requireFinalNewline;
 
   TextFile(Path path, Charset charset, String downloadHint) {
     this.path = path;
@@ -46,6 +53,12 @@ final class TextFile {
 
   Path path() {
     return path;
+  }
+
+  /** Refuses a file whose last line has no newline (see the class comment); returns this file. */
+  TextFile requireFinalNewline() {
+    requireFinalNewline = true;
+    return this;
   }
 
   boolean exists() {
@@ -105,7 +118,7 @@ final class TextFile {
       }
       if (len > 0) {
         lineNo++;
-        if (emit(line, len, ascii, lineNo, decoder, handler)) {
+        if (emitLast(line, len, ascii, lineNo, decoder, handler)) {
           rows++;
         }
       }
@@ -117,6 +130,24 @@ final class TextFile {
     }
     files.put(path.toAbsolutePath().normalize().toString(),
         "sha256:" + HexFormat.of().formatHex(sha.digest()) + ";rows=" + rows);
+  }
+
+  /** The last line, which has no newline: a truncated file, when it is refused or fails to parse. */
+  private boolean emitLast(byte[] bytes, int len, boolean ascii, int lineNo, CharsetDecoder decoder,
+      LineHandler handler) {
+    String truncated = " The file ends in this line without a final newline: it looks truncated (an interrupted"
+        + " download or copy).";
+    if (requireFinalNewline) {
+      String shown = new String(bytes, 0, len, charset);
+      throw new UserException("Bad data in " + path.toAbsolutePath() + " line " + lineNo + ": the last line '"
+          + truncate(shown) + "' ends without a newline, while every line of the original file has one: the file"
+          + " looks truncated (an interrupted download or copy). Get the file again. " + downloadHint);
+    }
+    try {
+      return emit(bytes, len, ascii, lineNo, decoder, handler);
+    } catch (UserException e) {
+      throw new UserException(e.getMessage() + truncated, e);
+    }
   }
 
   private boolean emit(byte[] bytes, int len, boolean ascii, int lineNo, CharsetDecoder decoder,
@@ -152,6 +183,33 @@ final class TextFile {
     return new UserException("Bad data in " + path.toAbsolutePath() + " line " + lineNo + ": " + problem
         + ". The line reads '" + truncate(text) + "'. Fix or remove the line, or point 'path' at an"
         + " unmodified copy of the data set.");
+  }
+
+  /** An error about an entry of this file whose line text is not at hand. */
+  UserException error(int lineNo, String problem) {
+    return new UserException("Bad data in " + path.toAbsolutePath() + " line " + lineNo + ": " + problem
+        + ". Fix or remove the line, or point 'path' at an unmodified copy of the data set.");
+  }
+
+  /** The file has no data rows. */
+  UserException empty(String what) {
+    return new UserException("Data file " + path.toAbsolutePath() + " has no " + what + ": it is empty or holds a"
+        + " header only. " + downloadHint);
+  }
+
+  /** The first line (1-based) that {@code match} accepts, 0 if none: finds the line of an error found after reading. */
+  int findLine(java.util.function.Predicate<String> match) {
+    int[] found = {0};
+    try {
+      read((no, line) -> {
+        if (found[0] == 0 && match.test(line)) {
+          found[0] = no;
+        }
+      }, new java.util.HashMap<>());
+    } catch (UserException e) {
+      return found[0];
+    }
+    return found[0];
   }
 
   static String truncate(String text) {

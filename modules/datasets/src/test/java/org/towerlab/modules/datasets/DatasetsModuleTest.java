@@ -92,7 +92,7 @@ class DatasetsModuleTest {
 
   @Test
   void factory_simulatorWithoutSeed_usesRunSeeds() {
-    SimulatorConfig cfg = new SimulatorConfig(5, 5, null, null, null, null, 2.0, null, null, null, null, null, null, null);
+    SimulatorConfig cfg = new SimulatorConfig(5, 5, null, null, null, null, 2.0, null, null, null, null, null, null, null, null);
 
     Simulator sim = registration(Kind.DATA, "simulator").create(cfg, CTX);
 
@@ -101,7 +101,7 @@ class DatasetsModuleTest {
 
   @Test
   void factory_protocols_buildByName() {
-    Protocol p = registration(Kind.PROTOCOL, "leave-last-out").create(new LeaveLastOutConfig(null, null, null, null), CTX);
+    Protocol p = registration(Kind.PROTOCOL, "leave-last-out").create(new LeaveLastOutConfig(null, null, null, null, null), CTX);
 
     assertThat(p.name()).isEqualTo("leave-last-out");
   }
@@ -113,7 +113,7 @@ class DatasetsModuleTest {
 
     ComponentConfig.Data cfg = m.readValue(yaml, ComponentConfig.Data.class);
 
-    assertThat(cfg).isEqualTo(new MovieLens100kConfig(null, 20, new LeaveLastOutConfig(4.0, null, 5, null)));
+    assertThat(cfg).isEqualTo(new MovieLens100kConfig(null, 20, new LeaveLastOutConfig(4.0, null, 5, null, null)));
     String written = m.writeValueAsString(cfg);
     assertThat(written).contains("history-length: 20").contains("exclude-seen: true").containsPattern("type: \"?leave-last-out");
     assertThat(m.readValue(written, ComponentConfig.Data.class)).isEqualTo(cfg);

@@ -39,7 +39,7 @@ class LoggedRowsTest {
   private static final Protocol PER_USER = new PerUserRatio(PerUserRatioConfig.defaults());
   private static final Protocol PER_REQUEST = new PerUserRatio(new PerUserRatioConfig(null, null, null, null, null,
       "request"));
-  private static final Protocol LAST_OUT = new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null));
+  private static final Protocol LAST_OUT = new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null, null));
   private static final Protocol TEMPORAL = new GlobalTemporal(new GlobalTemporalConfig(null, null, null, null, null,
       null));
   private static final Protocol CTR = new Ctr(CtrConfig.defaults());

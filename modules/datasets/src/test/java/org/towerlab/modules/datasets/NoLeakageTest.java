@@ -28,7 +28,7 @@ class NoLeakageTest {
 
   static Stream<Arguments> protocols() {
     List<Protocol> all = List.of(new PerUserRatio(PerUserRatioConfig.defaults()),
-        new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null)),
+        new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null, null)),
         new GlobalTemporal(new GlobalTemporalConfig(null, null, null, null, null, null)),
         new Ctr(CtrConfig.defaults()), new Ctr(new CtrConfig(null, null, null, null, null, null, true, null)));
     return Stream.of(RATINGS, SIM).flatMap(d -> all.stream().map(p -> Arguments.of(p.name(), p, d)));

@@ -120,11 +120,60 @@ class ProtocolTest {
     Dataset d = Fixtures.ratings(2, 5, new int[] {0, 0, 0, 0, 1, 1}, new int[] {0, 1, 2, 3, 4, 0},
         new long[] {40, 10, 30, 20, 5, 6}, new float[] {5, 5, 5, 5, 5, 5});
 
-    Split s = new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null)).split(d, new Seeds(1));
+    Split s = new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null, null)).split(d, new Seeds(1));
 
     assertThat(s.test().items()).containsExactly(0); // user 0's latest (t=40)
     assertThat(s.valid().items()).containsExactly(2); // t=30
     assertThat(s.train().items()).containsExactly(1, 3, 4, 0); // user 1 has < 3 positives: all train
+  }
+
+  /** User 0: t=1, 2, then items 2, 3, 4 all at t=9 (a burst); user 1: t=1, 2, 3 without ties. */
+  private static final Dataset TIES = Fixtures.ratings(2, 6, new int[] {0, 0, 0, 0, 0, 1, 1, 1},
+      new int[] {0, 1, 2, 3, 4, 5, 0, 1}, new long[] {1, 2, 9, 9, 9, 1, 2, 3}, new float[] {5, 5, 5, 5, 5, 5, 5, 5});
+
+  private static Split leaveLastOut(String ties, long seed) {
+    return new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null, ties)).split(TIES, new Seeds(seed));
+  }
+
+  @Test
+  void leaveLastOut_tiesDefault_fileOrderAsBefore() {
+    Split s = leaveLastOut(null, 1);
+    assertThat(s.test().items()).containsExactly(4, 1); // the burst's last row in the file
+    assertThat(s.valid().items()).containsExactly(3, 0);
+    assertThat(s.settings()).containsEntry("ties", "file-order").containsEntry("ties.users", 1);
+    assertThat(leaveLastOut("file-order", 2).test().items()).containsExactly(4, 1);
+  }
+
+  @Test
+  void leaveLastOut_tiesRandom_seededOrderWithinTheBurstOnly() {
+    java.util.Set<List<Integer>> held = new java.util.HashSet<>();
+    for (long seed = 1; seed <= 30; seed++) {
+      Split s = leaveLastOut("random", seed);
+      int test = s.test().items()[0];
+      int valid = s.valid().items()[0];
+      assertThat(List.of(test, valid)).as("seed %d", seed).allSatisfy(i -> assertThat(i).isIn(2, 3, 4));
+      assertThat(s.test().items()[1]).isEqualTo(1); // user 1 has no ties
+      assertThat(leaveLastOut("random", seed).test().items()).as("same seed, same split")
+          .containsExactly(s.test().items());
+      held.add(List.of(test, valid));
+    }
+    assertThat(held.size()).as("orders drawn over 30 seeds").isGreaterThan(3);
+    assertThat(leaveLastOut("random", 1).settings()).containsEntry("seed-stream", "data.split.ties");
+  }
+
+  @Test
+  void leaveLastOut_tiesDrop_userWhoseHeldOutRowsTieStaysInTrain() {
+    Split s = leaveLastOut("drop", 1);
+    assertThat(s.test().queries()).containsExactly(1);
+    assertThat(s.valid().queries()).containsExactly(1);
+    assertThat(s.train().size()).isEqualTo(5 + 1);
+    assertThat(s.settings()).containsEntry("ties.users", 1);
+  }
+
+  @Test
+  void leaveLastOut_unknownTieRule_rejectedNamingTheRules() {
+    assertThatThrownBy(() -> new LeaveLastOutConfig(null, null, null, null, "first"))
+        .hasMessageContaining("'first'").hasMessageContaining("file-order, random, drop");
   }
 
   @Test
@@ -247,7 +296,7 @@ class ProtocolTest {
 
     for (Split s : List.of(new PerUserRatio(PerUserRatioConfig.defaults()).split(shownOnce, new Seeds(1)),
         new Ctr(CtrConfig.defaults()).split(shownOnce, new Seeds(1)),
-        new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null)).split(shownOnce, new Seeds(1)))) {
+        new LeaveLastOut(new LeaveLastOutConfig(null, null, null, null, null)).split(shownOnce, new Seeds(1)))) {
       int positives = 0;
       int logged = 0;
       for (String part : Split.PARTS) {

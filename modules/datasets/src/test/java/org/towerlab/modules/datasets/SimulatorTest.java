@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.towerlab.api.data.Dataset;
+import org.towerlab.api.data.FieldKind;
+import org.towerlab.api.data.FieldSpec;
 import org.towerlab.api.data.GroundTruth;
 import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.Side;
 import org.towerlab.api.random.Seeds;
 
 class SimulatorTest {
@@ -72,10 +75,27 @@ class SimulatorTest {
   @Test
   void create_withoutConfigSeed_usesRunStream() {
     SimulatorConfig noSeed = new SimulatorConfig(10, 10, null, null, null, null, 5.0, null, null, null, null, null,
-        null, null);
+        null, null, null);
 
     assertThat(Simulator.create(noSeed, new Seeds(42)).seed()).isEqualTo(new Seeds(42).seed("data.simulator"));
     assertThat(Simulator.create(SMALL, new Seeds(42)).seed()).isEqualTo(7L);
+  }
+
+  @Test
+  void load_historyLength_declaresAQuerySequenceFieldAndKeepsTheLog() {
+    SimulatorConfig withHistory = new SimulatorConfig(500, 200, null, null, null, null, 20.0, null, null, null, null,
+        null, null, null, 8, null, 7L, null, null);
+    Dataset d = new Simulator(withHistory, 7L).load();
+
+    FieldSpec history = d.schema().field(Side.QUERY, "history").orElseThrow();
+    assertThat(history.kind()).isEqualTo(FieldKind.SEQUENCE);
+    assertThat(history.cardinality()).isEqualTo(200);
+    assertThat(history.maxLength()).isEqualTo(8);
+    assertThat(new Simulator(SMALL, 7L).load().schema().field(Side.QUERY, "history")).isEmpty();
+    assertThat(d.log().items()).isEqualTo(new Simulator(SMALL, 7L).load().log().items());
+    assertThatThrownBy(() -> new SimulatorConfig(null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, -1, null, null, null, null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
   }
 
   @Test
@@ -145,9 +165,9 @@ class SimulatorTest {
   @Test
   void config_invalidValues_rejectedWithValue() {
     assertThatThrownBy(() -> new SimulatorConfig(-5, null, null, null, null, null, null, null, null, null, null, null,
-        null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5");
+        null, null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5");
     assertThatThrownBy(() -> new SimulatorConfig(null, null, null, null, null, null, null, -0.5, null, null, null, null,
-        null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-0.5");
+        null, null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-0.5");
   }
 
   /** Run with -Dtowerlab.perf=true: a 1M-row log must build in a few seconds. */

@@ -29,7 +29,10 @@ import org.towerlab.api.sampling.SamplerContext;
  * {@code startEpoch} the hard slots hold uniform draws. With {@code logq}, each column's log
  * probability under the mixture proposal {@code q_i(j) = (M / N + h 1[j in W_i] / |W_i|) / (M + h)}
  * ({@code W_i} the query's filtered window, {@code h = numHard}) is reported; shared columns use the
- * uniform part only.
+ * uniform part only. The row's positive is corrected with the same proposal, as the corpus samplers
+ * do ({@code inBatchLogQ}): it is never in its filtered window, so {@code q_i(pos) = (M / N) / (M + h)}
+ * (the config requires {@code M > 0} with {@code logq}). Before {@code startEpoch} every column and
+ * the positive are uniform draws: {@code log(1 / N)}.
  */
 public final class OfflineHardSampler implements Sampler {
   private final OfflineHardSamplerConfig config;
@@ -115,11 +118,17 @@ public final class OfflineHardSampler implements Sampler {
       }
     }
     float[] easyLogq = null;
+    float[] positiveLogq = null;
     if (config.logq()) {
+      // while mining, an easy column and the positive (never a hard negative) have the mixture's
+      // uniform part; before, every column is a uniform draw
+      float uniformPart = (float) (mining ? Math.log((m / (double) n) / (m + h)) : Math.log(1.0 / n));
       easyLogq = new float[m];
-      java.util.Arrays.fill(easyLogq, (float) Math.log((m / (double) n) / (m + h)));
+      java.util.Arrays.fill(easyLogq, uniformPart);
+      positiveLogq = new float[b];
+      java.util.Arrays.fill(positiveLogq, uniformPart);
     }
-    return new Negatives(false, null, easy, easyLogq, hard, logq, mask);
+    return new Negatives(false, positiveLogq, easy, easyLogq, hard, logq, mask);
   }
 
   /** Makes sure every query of the batch has its window, re-ranking when a refresh is due. */

@@ -19,8 +19,9 @@ import org.towerlab.api.config.ComponentConfig;
  *     ranking (EBR's "previous model"), fixed for the whole run, instead of the current model's
  * @param similarity how loaded embeddings are ranked: {@code dot}, {@code cosine}, or {@code auto}
  *     (cosine when {@code embeddings.json} names a cosine interaction, else dot)
- * @param logq whether to report log sampling probabilities of the mixture proposal (a hinge loss
- *     ignores them; see {@link OfflineHardSampler})
+ * @param logq whether to report log sampling probabilities of the mixture proposal for every column
+ *     and the row's positive (a hinge loss ignores them; see {@link OfflineHardSampler}); needs at
+ *     least one easy negative, since the positive's probability is the mixture's uniform part
  */
 public record OfflineHardSamplerConfig(Integer rankFrom, Integer rankTo, Integer numHard, Double easyRatio,
     Integer refreshEvery, Integer startEpoch, String embeddings, String similarity, Boolean logq)
@@ -55,6 +56,11 @@ public record OfflineHardSamplerConfig(Integer rankFrom, Integer rankTo, Integer
     }
     if (!similarity.equals("auto") && !similarity.equals("dot") && !similarity.equals("cosine")) {
       throw new IllegalArgumentException("similarity must be auto, dot or cosine, got '" + similarity + "'");
+    }
+    if (logq && Math.round(easyRatio * numHard) == 0) {
+      throw new IllegalArgumentException("logq: true needs easy negatives, but easy-ratio " + easyRatio + " x num-hard "
+          + numHard + " draws none: the positive, never a hard negative, would have proposal probability 0. Raise"
+          + " easy-ratio or set logq: false");
     }
     if (embeddings != null && embeddings.isBlank()) {
       throw new IllegalArgumentException("embeddings is blank; leave it out to mine with the current model");

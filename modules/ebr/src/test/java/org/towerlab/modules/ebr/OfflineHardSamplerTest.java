@@ -215,6 +215,35 @@ class OfflineHardSamplerTest extends SamplerContract {
   }
 
   @Test
+  void sample_logq_positiveCorrectedWithTheSameProposalAsItsColumns() {
+    var index = new FakeItemIndex(OfflineHardSamplerTest::itemAt);
+    OfflineHardSamplerConfig c = new OfflineHardSamplerConfig(null, null, 1, null, null, 1, null, null, true);
+    OfflineHardSampler s = new OfflineHardSampler(c, "$.sampler");
+    // mining (epoch 1 >= start-epoch 1): the positive is outside its filtered window, so only the
+    // uniform part of the mixture can draw it, like an easy column
+    Negatives mining = s.sample(request(2, 1, 1), FakeSamplerContext.of(new long[N], Set.of(), index));
+    assertThat(mining.inBatch()).isFalse();
+    assertThat(mining.inBatchLogQ()).hasSize(2).containsOnly(mining.sharedLogQ()[0]);
+    assertThat(mining.inBatchLogQ()[0]).isCloseTo((float) Math.log((100.0 / N) / 101), within(1e-6f));
+    // before mining every column is a uniform draw, and so is the positive
+    Negatives before = s.sample(request(2, 0, 2), FakeSamplerContext.of(new long[N], Set.of(), index));
+    assertThat(before.inBatchLogQ()).containsOnly((float) Math.log(1.0 / N));
+    assertThat(before.sharedLogQ()).containsOnly((float) Math.log(1.0 / N));
+    assertThat(before.perQueryLogQ()[0]).containsOnly((float) Math.log(1.0 / N));
+    // without logq nothing is corrected, the positive included
+    Negatives off = new OfflineHardSampler(new OfflineHardSamplerConfig(null, null, 1, null, null, 1, null, null, null),
+        "$.sampler").sample(request(2, 1, 3), FakeSamplerContext.of(new long[N], Set.of(), index));
+    assertThat(off.inBatchLogQ()).isNull();
+    assertThat(off.sharedLogQ()).isNull();
+  }
+
+  @Test
+  void config_logqWithoutEasyNegatives_rejectedNamingTheValues() {
+    assertThatThrownBy(() -> new OfflineHardSamplerConfig(null, null, 1, 0.0, null, null, null, null, true))
+        .hasMessageContaining("easy-ratio 0.0").hasMessageContaining("logq");
+  }
+
+  @Test
   void config_defaultsAreThePapersAndBadValuesAreNamed() {
     OfflineHardSamplerConfig d = new OfflineHardSamplerConfig(null, null, null, null, null, null, null, null, null);
     assertThat(d.rankFrom()).isEqualTo(101);

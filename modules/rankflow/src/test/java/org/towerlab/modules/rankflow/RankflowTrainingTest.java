@@ -134,11 +134,15 @@ class RankflowTrainingTest {
       """;
 
   private RunOutcome run(String name, String trainer) {
+    return run(name, trainer, CONFIG);
+  }
+
+  private RunOutcome run(String name, String trainer, String config) {
     try {
       Path dir = tmp.resolve(name);
       Files.createDirectories(dir);
       Path file = dir.resolve("config.yaml");
-      Files.writeString(file, CONFIG.replace("TRAINER", trainer));
+      Files.writeString(file, config.replace("TRAINER", trainer));
       List<LoadedRun> runs = new ConfigLoader(REGISTRY).loadRuns(file, List.of(), Map.of());
       ByteArrayOutputStream console = new ByteArrayOutputStream();
       try (PrintStream ps = new PrintStream(console, true, StandardCharsets.UTF_8)) {
@@ -175,6 +179,21 @@ class RankflowTrainingTest {
     }
     assertThat(quality(selfOnly, "test/pre-ranker/")).isNotEqualTo(quality(independent, "test/pre-ranker/"));
     assertThat(selfOnly.dir().resolve("checkpoints").resolve("3-pre-ranker").resolve("done.ckpt")).exists();
+  }
+
+  @Test
+  void cascade_listWiseTopLevelLossOnUpstreamLists_passesPreflightAndTrains() throws IOException {
+    // the top-level (pre-ranker) loss is list-wise, and only the stage's train: has a list source
+    String config = CONFIG.replace("loss: {type: sampled-softmax}\n", "loss: {type: rankflow-self}\n")
+        .replace("train: {type: plain, epochs: 1, batch-size: 256, learning-rate: 0.01}\n      keep: 5",
+            "train: {type: plain, epochs: 1, batch-size: 32, learning-rate: 0.01, rows: lists,\n"
+                + "              lists: {source: upstream, unit: request}}\n      keep: 5");
+    assertThat(config).contains("loss: {type: rankflow-self}").contains("rows: lists");
+
+    RunOutcome r = run("lists", "type: cascade", config);
+
+    assertThat(r.metrics()).containsKeys("test/pre-ranker/recall@10", "test/recall@10");
+    assertThat(r.dir().resolve("checkpoints").resolve("1-pre-ranker").resolve("done.ckpt")).exists();
   }
 
   @Test

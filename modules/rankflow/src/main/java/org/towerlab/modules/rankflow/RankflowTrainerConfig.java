@@ -145,6 +145,6 @@ public record RankflowTrainerConfig(List<StageConfig> stages, Integer rounds, Bo
     int size = listSize != null ? listSize : stages.get(stages.indexOf(s) - 1).keep();
     return new PlainTrainerConfig(epochs, batchSize, learningRate != null ? learningRate : own.learningRate(),
         own.weightDecay(), own.clipNorm(), own.patience(), own.monitor(), false, own.ipwClip(), "lists",
-        new ListsConfig("upstream", Math.max(2, size), label, false, "request"));
+        new ListsConfig("upstream", Math.max(2, size), label, false, "request"), own.embeddingUpdates());
   }
 }

@@ -16,7 +16,7 @@ class RankflowTrainerConfigTest {
   private static final List<StageConfig> STAGES = List.of(
       new StageConfig("retriever", new TwoTowerModelConfig(null, null, null), null, null, null, 100, null),
       new StageConfig("pre-ranker", null, null, null,
-          new PlainTrainerConfig(null, null, 0.003, null, 5.0, null, null, null, null, null, null), 20, null),
+          new PlainTrainerConfig(null, null, 0.003, null, 5.0, null, null, null, null, null, null, null), 20, null),
       new StageConfig("ranker", new TwoTowerModelConfig(null, null, null), null, new BceLossConfig(null), null, null,
           null));
 

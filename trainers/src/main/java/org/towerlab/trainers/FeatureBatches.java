@@ -26,7 +26,8 @@ import org.towerlab.api.nn.Tensors;
  * {@code t}, the most recent {@code maxLength} of them, oldest first (ids + 1, left-padded with 0;
  * ties in log order). A query's sequence holds the items it engaged; an item's sequence holds the
  * queries that engaged it. At evaluation time ({@code times == null}) that is the whole training
- * history. Nothing from valid or test leaks into a sequence.
+ * history. Nothing from valid or test leaks into a sequence. Pair fields ({@link FieldKind#PAIR})
+ * count the same query-side positives per value of their item key.
  *
  * <p>A by-category sequence ({@link FieldSpec.ByCategory}) is {@code [N, K, L]} with its companion
  * {@code <name>.category} {@code [N, K]}: per context, the query's training positives of one item
@@ -44,15 +45,23 @@ public final class FeatureBatches {
   // the query side's training positives grouped by item category (only with a by-category field)
   private final CategorySequences byCategory;
 
+  // per pair-field key: item -> its key values
+  private final Map<String, int[][]> keyValues = new LinkedHashMap<>();
+
   /** The training positives of each entity of one side, sorted by time: rows {@code [offsets[e], offsets[e+1])}. */
   private record History(int[] offsets, int[] others, long[] times) {}
 
   public FeatureBatches(Split split) {
     this.split = split;
+    for (FieldSpec f : split.dataset().schema().side(Side.QUERY)) {
+      if (f.kind() == FieldKind.PAIR) {
+        keyValues.computeIfAbsent(f.key(), k -> keyValues(split, k));
+      }
+    }
     for (Side s : Side.values()) {
       fields.put(s, split.dataset().schema().side(s));
       checkRanges(s);
-      if (fields.get(s).stream().anyMatch(f -> f.kind() == FieldKind.SEQUENCE)) {
+      if (fields.get(s).stream().anyMatch(f -> f.kind() == FieldKind.SEQUENCE || f.kind() == FieldKind.PAIR)) {
         histories.put(s, history(split.train(), s, s == Side.QUERY ? split.dataset().numQueries()
             : split.dataset().numItems()));
       }
@@ -257,9 +266,61 @@ public final class FeatureBatches {
             out.put(f.name(), sequence(histories.get(side), ids, times, f.maxLength(), manager)); // [N, L]
           }
         }
+        case PAIR -> out.put(f.name(), pairCounts(histories.get(side), keyValues.get(f.key()), ids, times, f.dim(),
+            manager)); // [N, K]
       }
     }
     return new FeatureBatch(side, ids, idTensor, out);
+  }
+
+  /** The key values of every item for a pair field's key (an item field, or {@code id}). */
+  private static int[][] keyValues(Split split, String key) {
+    int n = split.dataset().numItems();
+    int[][] out = new int[n][];
+    FieldSpec f = split.dataset().schema().field(Side.ITEM, key).orElseThrow(() -> new IllegalStateException(
+        "pair field key '" + key + "' is not an item field of data set '" + split.dataset().name() + "'"));
+    FeatureTable items = split.dataset().itemFeatures();
+    for (int i = 0; i < n; i++) {
+      out[i] = f.name().equals("id") ? new int[] {i}
+          : f.kind() == FieldKind.CATEGORICAL ? new int[] {items.categorical(key)[i]}
+          : items.multiCategorical(key)[i];
+    }
+    return out;
+  }
+
+  /**
+   * A pair field ({@link FieldKind#PAIR}): per query, its training positives strictly before the
+   * example time (all of them when {@code times} is null) counted per key value of their items.
+   */
+  private static NDArray pairCounts(History h, int[][] keys, long[] ids, long[] times, int width, NDManager manager) {
+    int n = ids.length;
+    float[] v = new float[n * width];
+    for (int i = 0; i < n; i++) {
+      int e = (int) ids[i];
+      int from = h.offsets()[e];
+      int to = times == null ? h.offsets()[e + 1] : before(h, from, h.offsets()[e + 1], times[i]);
+      for (int j = from; j < to; j++) {
+        for (int k : keys[h.others()[j]]) {
+          v[i * width + k]++;
+        }
+      }
+    }
+    return Tensors.create(manager, v, new Shape(n, width));
+  }
+
+  /** The first index in {@code [from, to)} whose time is {@code >= t} (histories are sorted by time). */
+  private static int before(History h, int from, int to, long t) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (h.times()[mid] < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private void byCategory(FieldSpec f, long[] ids, long[] times, int[][] requested, Map<String, NDArray> out,
@@ -298,18 +359,7 @@ public final class FeatureBatches {
       int from = h.offsets()[e];
       int to = h.offsets()[e + 1];
       if (times != null) {
-        long t = times[i];
-        int lo = from;
-        int hi = to;
-        while (lo < hi) { // first index with time >= t
-          int mid = (lo + hi) >>> 1;
-          if (h.times()[mid] < t) {
-            lo = mid + 1;
-          } else {
-            hi = mid;
-          }
-        }
-        to = lo;
+        to = before(h, from, to, times[i]);
       }
       int start = Math.max(from, to - len);
       int pad = len - (to - start);

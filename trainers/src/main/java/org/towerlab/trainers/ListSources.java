@@ -37,13 +37,18 @@ public final class ListSources {
           throw new UserException(path + ".source: upstream takes the previous stage's top-M, so it works only in a"
               + " stage of the cascade strategy after the first. Use requests or sampled here.");
         }
-        yield new Upstream(split, cfg, upstream, Math.max(upstreamKeep, cfg.size() - 1));
+        yield cfg.unit().equals("request") ? new UpstreamRequests(split, cfg, upstream, upstreamKeep)
+            : new Upstream(split, cfg, upstream, Math.max(upstreamKeep, cfg.size() - 1));
       }
       default -> throw new IllegalStateException(source);
     };
   }
 
-  /** Label of each logged training pair {@code (query, item)} (last row wins), for grading candidates. */
+  /**
+   * Label of each logged training pair {@code (query, item)}, for grading candidates: the largest
+   * label over the rows where the item was shown to the query; a pair that was only ever a logged
+   * candidate and never shown has no feedback and is absent (graded 0).
+   */
   static Map<Long, Float> loggedLabels(Split split, String label) {
     InteractionLog log = split.hasLogged() ? split.logged("train") : split.train();
     if (!log.hasLabel(label)) {
@@ -51,10 +56,13 @@ public final class ListSources {
           + log.labelNames() + ".");
     }
     float[] v = log.label(label);
+    boolean[] shown = log.exposed();
     Map<Long, Float> out = new HashMap<>();
     long n = split.dataset().numItems();
     for (int r = 0; r < log.size(); r++) {
-      out.put(log.queries()[r] * n + log.items()[r], v[r]);
+      if (shown == null || shown[r]) {
+        out.merge(log.queries()[r] * n + log.items()[r], v[r], Math::max);
+      }
     }
     return out;
   }
@@ -228,10 +236,12 @@ public final class ListSources {
 
   /**
    * One list per training positive: the positive, then {@code L - 1} items drawn without
-   * replacement from the upstream stage's current top-M for the query (RankFlow's space after the
-   * upstream truncation). Candidates are graded by their logged label for the query: exposed ones
-   * keep their logged label, unexposed ones get 0. The top-M lists are recomputed before every
-   * epoch from the upstream stage's current weights.
+   * replacement from the upstream stage's current top-M for the query (the space after the
+   * upstream truncation, anchored on a positive that the upstream stage may have missed; {@code
+   * unit: request} is RankFlow's exact space, {@link UpstreamRequests}). Candidates are graded by
+   * their logged label for the query ({@link #loggedLabels}: the largest label where the item was
+   * shown to the query, 0 when it never was). The top-M lists are recomputed before every epoch
+   * from the upstream stage's current weights.
    */
   static final class Upstream implements ListSource {
     private final InteractionLog train;
@@ -298,6 +308,111 @@ public final class ListSources {
           labels[j + 1] = graded.getOrDefault(q * numItems + pool[j], 0f);
         }
         out.add(new CandidateList(q, train.timestamps()[u], items, labels, 1f));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * One list per training request (RankFlow's space after the upstream truncation): exactly the
+   * upstream stage's current top-{@code min(M, L)} for the request's query, in the upstream order;
+   * a candidate shown in the request keeps its logged label there, every other candidate (never
+   * shown in the request, or not logged in it at all) is graded 0. Requests are the logged
+   * training rows' request ids, or the rows of one (query, timestamp) when the log has none; a
+   * request's time is its earliest timestamp, so sequence and pair features hold only behaviour
+   * before it. The top-M lists are recomputed before every epoch from the upstream stage's current
+   * weights (per query, with the whole training history, as a served request would see them).
+   */
+  static final class UpstreamRequests implements ListSource {
+    private final Scorer upstream;
+    private final int keep;
+    private final int length;
+    private final int numQueries;
+    private final int[] query;
+    private final long[] time;
+    private final long[][] shownItems;
+    private final float[][] shownLabels;
+    private long[][] top;
+
+    UpstreamRequests(Split split, ListsConfig cfg, Scorer upstream, int keep) {
+      this.upstream = upstream;
+      this.keep = keep;
+      this.length = cfg.size();
+      this.numQueries = split.dataset().numQueries();
+      InteractionLog log = split.hasLogged() ? split.logged("train") : split.train();
+      if (!log.hasLabel(cfg.label())) {
+        throw new UserException("trainer.lists.label: '" + cfg.label() + "' is not a label of the training rows,"
+            + " which have " + log.labelNames() + ".");
+      }
+      float[] lab = log.label(cfg.label());
+      boolean[] shown = log.exposed();
+      long[] req = log.requests();
+      Map<List<Long>, List<Integer>> byRequest = new LinkedHashMap<>();
+      for (int r = 0; r < log.size(); r++) {
+        List<Long> key = req != null ? List.of(req[r]) : List.of((long) log.queries()[r], log.timestamps()[r]);
+        byRequest.computeIfAbsent(key, x -> new ArrayList<>()).add(r);
+      }
+      int n = byRequest.size();
+      query = new int[n];
+      time = new long[n];
+      shownItems = new long[n][];
+      shownLabels = new float[n][];
+      int i = 0;
+      for (List<Integer> rows : byRequest.values()) {
+        query[i] = log.queries()[rows.get(0)];
+        long t = Long.MAX_VALUE;
+        Map<Long, Float> labels = new LinkedHashMap<>();
+        for (int r : rows) {
+          t = Math.min(t, log.timestamps()[r]);
+          if (shown == null || shown[r]) {
+            labels.merge((long) log.items()[r], lab[r], Math::max);
+          }
+        }
+        time[i] = t;
+        shownItems[i] = labels.keySet().stream().mapToLong(Long::longValue).toArray();
+        shownLabels[i] = new float[shownItems[i].length];
+        int j = 0;
+        for (float v : labels.values()) {
+          shownLabels[i][j++] = v;
+        }
+        i++;
+      }
+    }
+
+    @Override
+    public void beforeEpoch(int epoch) {
+      top = TopM.of(upstream, numQueries, keep);
+    }
+
+    @Override
+    public int size() {
+      return query.length;
+    }
+
+    @Override
+    public int length() {
+      return length;
+    }
+
+    @Override
+    public List<CandidateList> lists(int[] units, int epoch, long step, SplittableRandom rng) {
+      if (top == null) {
+        beforeEpoch(epoch);
+      }
+      List<CandidateList> out = new ArrayList<>(units.length);
+      for (int u : units) {
+        long[] cand = top[query[u]];
+        int n = Math.min(length, cand.length);
+        long[] items = Arrays.copyOf(cand, n);
+        float[] labels = new float[n];
+        for (int j = 0; j < n; j++) {
+          for (int k = 0; k < shownItems[u].length; k++) {
+            if (shownItems[u][k] == items[j]) {
+              labels[j] = shownLabels[u][k];
+            }
+          }
+        }
+        out.add(new CandidateList(query[u], time[u], items, labels, 1f));
       }
       return out;
     }

@@ -189,6 +189,11 @@ public final class Preflight {
       JsonNode rows = run.effective().path("trainer").path("rows");
       TrainingRows mode = user(where, () -> RowModes.resolve(loss, split, rows.isTextual() ? rows.asText() : null,
           "trainer.rows"));
+      if (mode == TrainingRows.LISTS) {
+        // a list-wise loss (ARF, RankFlow) trains only inside the strategy's stages, each with its own
+        // trainer.stages[i].train.lists source (upstream top-M, requests, sampled); there is none here
+        return;
+      }
       step = user(where, () -> TrainStep.builder(model, split).setLoss(loss).optRows(mode)
           .optSampler(sampler, new TrainingSamplerContext(split, towers, manager)).optBatches(batches).build());
     }

@@ -220,4 +220,80 @@ class FeatureBatchesTest {
         .hasMessageContaining("'age'")
         .hasMessageContaining("2");
   }
+
+  /** TinyData with the pair fields category-counts (3) and genres-counts (4). */
+  private static Split withPairCounts() {
+    Split s = TinyData.split();
+    Dataset d = s.dataset().withPairCounts(List.of("category", "genres"), "data.pair-counts");
+    return new Split(s.protocol(), Map.of(), d, s.train(), s.valid(), s.test(), s.logged(), "positive");
+  }
+
+  @Test
+  void build_pairCounts_onlyTrainingPositivesStrictlyBeforeTheExample_perKeyValue() {
+    FeatureBatches batches = new FeatureBatches(withPairCounts());
+    try (NDManager m = NDManager.newBaseManager()) {
+      long[] queries = {0, 0, 0, 1, 2, 0};
+      long[] times = {30, 41, 10, 1000, 15, 26};
+      FeatureBatch b = batches.build(Side.QUERY, queries, times, m);
+
+      assertThat(b.field("category-counts").getShape()).isEqualTo(new Shape(6, 3));
+      assertThat(b.field("category-counts").getDataType()).isEqualTo(DataType.FLOAT32);
+      // categories i % 3; user 0's positives: item 1 (t10), 2 (t20), 3 (t30), 4 (t40)
+      assertThat(b.field("category-counts").toFloatArray()).containsExactly(
+          0, 1, 1, // user 0 at 30: items 1, 2; item 3 at t30 is not strictly before
+          1, 2, 1, // user 0 at 41: items 1, 2, 3, 4
+          0, 0, 0, // user 0 at 10: nothing strictly before
+          1, 0, 0, // user 1 at 1000: item 0 (t5); its valid positive item 3 (t60) never counts
+          0, 0, 0, // user 2 at 15: item 5 is at t15, not before
+          0, 1, 1); // user 0 at 26: the shown-not-engaged row (item 5 at t25) is not an engagement
+      // genres of items 0..4: {0, 2} {} {1, 2, 3} {3} {0}; an item counts once per genre
+      assertThat(b.field("genres-counts").toFloatArray()).containsExactly(
+          0, 1, 1, 1,
+          1, 1, 1, 2,
+          0, 0, 0, 0,
+          1, 0, 1, 0,
+          0, 0, 0, 0,
+          0, 1, 1, 1);
+    }
+  }
+
+  @Test
+  void build_pairCountsAtEvaluation_theWholeTrainingHistoryAndNothingFromValidOrTest() {
+    Split split = withPairCounts();
+    FeatureBatches batches = new FeatureBatches(split);
+    try (NDManager m = NDManager.newBaseManager()) {
+      FeatureBatch b = batches.build(Side.QUERY, new long[] {0, 1, 2, 3}, null, m);
+
+      // valid (0, 5) (1, 3) (3, 4) and test (0, 0) (1, 4) (2, 1) would change every row if counted
+      assertThat(b.field("category-counts").toFloatArray()).containsExactly(
+          1, 2, 1,
+          1, 0, 0,
+          0, 0, 1,
+          0, 1, 1);
+    }
+  }
+
+  @Test
+  void build_pairCounts_equalTheKitsReferenceAtEveryTime() {
+    Split split = withPairCounts();
+    FeatureBatches batches = new FeatureBatches(split);
+    long[] queries = {0, 1, 2, 3, 0, 3, 1, 2};
+    long[] times = {0, 5, 6, 12, 13, 100, 61, 95};
+    try (NDManager m = NDManager.newBaseManager()) {
+      FeatureBatch fast = batches.build(Side.QUERY, queries, times, m);
+      FeatureBatch slow = Batches.of(split).build(Side.QUERY, queries, times, m);
+      for (String f : List.of("category-counts", "genres-counts")) {
+        assertThat(fast.field(f).toFloatArray()).as(f).containsExactly(slow.field(f).toFloatArray());
+      }
+    }
+  }
+
+  @Test
+  void withPairCounts_keyThatIsNotACategoricalItemField_userErrorNamingTheFields() {
+    assertThatThrownBy(() -> TinyData.dataset().withPairCounts(List.of("content"), "data.pair-counts"))
+        .isInstanceOf(org.towerlab.api.UserException.class)
+        .hasMessageContaining("data.pair-counts")
+        .hasMessageContaining("'content'")
+        .hasMessageContaining("[id, genres, category]");
+  }
 }

@@ -58,4 +58,34 @@ public record Dataset(
   public Optional<GroundTruth> truth() {
     return Optional.ofNullable(groundTruth);
   }
+
+  /**
+   * This data set with one query-side {@link FieldKind#PAIR} field {@code <key>-counts} per key
+   * (the query's engagement counts per value of that item field, filled per example by the
+   * trainer from training positives only). Nothing is computed here: the schema declares the
+   * fields.
+   *
+   * @param keys item-side categorical or multi-categorical field names, or {@code id}
+   * @param path the config path of the option, for the error message
+   */
+  public Dataset withPairCounts(java.util.List<String> keys, String path) {
+    if (keys == null || keys.isEmpty()) {
+      return this;
+    }
+    java.util.List<FieldSpec> fields = new java.util.ArrayList<>(schema.fields());
+    for (String key : keys) {
+      FieldSpec f = schema.field(Side.ITEM, key).orElse(null);
+      boolean countable = f != null && (f.name().equals("id") || f.kind() == FieldKind.CATEGORICAL
+          || f.kind() == FieldKind.MULTI_CATEGORICAL);
+      if (!countable) {
+        throw new org.towerlab.api.UserException(path + ": '" + key + "' is not a categorical or multi-categorical"
+            + " item field of data set '" + name + "'; its item fields are " + schema.side(Side.ITEM).stream()
+            .filter(s -> s.kind() == FieldKind.CATEGORICAL || s.kind() == FieldKind.MULTI_CATEGORICAL)
+            .map(FieldSpec::name).toList() + ".");
+      }
+      fields.add(FieldSpec.pair(key + "-counts", key, f.cardinality()));
+    }
+    return new Dataset(name, queryKind, new Schema(fields), queryFeatures, itemFeatures, log, itemCategory, files,
+        groundTruth, relevance);
+  }
 }

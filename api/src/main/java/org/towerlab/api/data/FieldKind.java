@@ -21,5 +21,18 @@ public enum FieldKind {
    * then it is batched {@code [N, K, L]}, one sub-sequence per item-category context, with the
    * contexts' categories in a companion field ({@link FieldSpec.ByCategory}).
    */
-  SEQUENCE
+  SEQUENCE,
+  /**
+   * A cross (pair) feature: how often the query engaged items of each value of an item-side
+   * {@link FieldSpec#key() key} (a categorical or multi-categorical item field, or the item
+   * {@code id}), counted like {@link #SEQUENCE} over the query's training positives strictly
+   * before the example's timestamp (never valid or test rows; the whole training history at
+   * evaluation time). An engaged item counts once for each of its key values. It is a query-side
+   * field batched as float32 {@code [N, K]} ({@code K} = the key's cardinality = {@link
+   * FieldSpec#dim()}), so the item side stays precomputable: the pair value of (query q, item i)
+   * is column {@code key(i)} of q's row, gathered by the model with the item's key (a three-tower
+   * model's cross tower), and a tower that reads it alone sees the query's engagement profile.
+   * Declared by the data source ({@code pair-counts:}); see {@link Dataset#withPairCounts}.
+   */
+  PAIR
 }

@@ -12,12 +12,14 @@ package org.towerlab.api.data;
  * @param dim vector width of dense fields; 0 otherwise
  * @param maxLength maximum bag or sequence length kept (the most recent for sequences); 0 for
  *     categorical and dense fields
+ * @param key for a {@link FieldKind#PAIR} field, the item-side field whose values it counts
+ *     (categorical, multi-categorical or {@code id}); null for every other kind
  * @param byCategory for a query-side sequence: keep only the items of one item category per
  *     context (LongRetriever's per-category sub-sequences, see {@link ByCategory}); {@code null}
  *     for a flat sequence and every other kind
  */
 public record FieldSpec(String name, Side side, FieldKind kind, int cardinality, int dim, int maxLength,
-    ByCategory byCategory) {
+    String key, ByCategory byCategory) {
 
   /** The suffix of the companion field that names each context's category ({@link #categoryField}). */
   public static final String CATEGORY_SUFFIX = ".category";
@@ -35,15 +37,23 @@ public record FieldSpec(String name, Side side, FieldKind kind, int cardinality,
     if ((kind == FieldKind.MULTI_CATEGORICAL || kind == FieldKind.SEQUENCE) && maxLength <= 0) {
       throw new IllegalArgumentException("field '" + name + "' needs a positive maxLength, got " + maxLength);
     }
+    if ((kind == FieldKind.PAIR) != (key != null)) {
+      throw new IllegalArgumentException("field '" + name + "': a key is required for pair fields and only for"
+          + " them, got kind " + kind + " and key " + key);
+    }
+    if (kind == FieldKind.PAIR && (side != Side.QUERY || dim != cardinality)) {
+      throw new IllegalArgumentException("pair field '" + name + "' is a query-side field of width equal to its"
+          + " key's cardinality, got side " + side + ", dim " + dim + ", cardinality " + cardinality);
+    }
     if (byCategory != null && (kind != FieldKind.SEQUENCE || side != Side.QUERY)) {
       throw new IllegalArgumentException("field '" + name + "': only a query-side sequence can be by-category, got a "
           + side.name().toLowerCase() + "-side " + kind.name().toLowerCase() + " field");
     }
   }
 
-  /** A field without the by-category option. */
+  /** A field of any kind but {@link FieldKind#PAIR} (no key), without the by-category option. */
   public FieldSpec(String name, Side side, FieldKind kind, int cardinality, int dim, int maxLength) {
-    this(name, side, kind, cardinality, dim, maxLength, null);
+    this(name, side, kind, cardinality, dim, maxLength, null, null);
   }
 
   public static FieldSpec categorical(String name, Side side, int cardinality) {
@@ -69,6 +79,14 @@ public record FieldSpec(String name, Side side, FieldKind kind, int cardinality,
   }
 
   /**
+   * A pair field ({@link FieldKind#PAIR}): the query's engagement count per value of the item-side
+   * field {@code key}, batched as {@code [N, keyCardinality]}.
+   */
+  public static FieldSpec pair(String name, String key, int keyCardinality) {
+    return new FieldSpec(name, Side.QUERY, FieldKind.PAIR, keyCardinality, keyCardinality, 0, key, null);
+  }
+
+  /**
    * A query-side sequence of items grouped by item category ({@link ByCategory}): per context, the
    * most recent {@code maxLength} training positives of one category.
    *
@@ -78,7 +96,7 @@ public record FieldSpec(String name, Side side, FieldKind kind, int cardinality,
     if (byCategory == null) {
       throw new IllegalArgumentException("field '" + name + "': categorySequence needs its ByCategory option");
     }
-    return new FieldSpec(name, Side.QUERY, FieldKind.SEQUENCE, itemCount, 0, maxLength, byCategory);
+    return new FieldSpec(name, Side.QUERY, FieldKind.SEQUENCE, itemCount, 0, maxLength, null, byCategory);
   }
 
   /** Whether this is a by-category sequence (batched {@code [N, K, L]}, see {@link ByCategory}). */

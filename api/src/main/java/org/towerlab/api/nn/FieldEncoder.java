@@ -13,7 +13,8 @@ import org.towerlab.api.model.InitContext;
 /**
  * Embeds the fields of one side and concatenates them: categorical fields by lookup,
  * multi-categorical and sequence fields by the mean of their ids' embeddings (padding excluded),
- * dense fields by a linear projection. Output {@code [N, fields * dim]}. The shared first stage of
+ * dense fields by a linear projection, pair fields (engagement counts per key value) by a linear
+ * projection of {@code log(1 + counts)}. Output {@code [N, fields * dim]}. The shared first stage of
  * every feature tower (baseline MLP, DAT, HIT, ...). A by-category sequence
  * ({@link FieldSpec#byCategory()}, {@code [N, K, L]}: several contexts per entity) is not one vector
  * per entity: {@code fields = null} leaves it out, and naming it is refused; a tower made for it
@@ -51,7 +52,7 @@ public final class FieldEncoder {
         case CATEGORICAL -> new EmbeddingTable(ctx.params(), "emb." + f.name(), f.cardinality(), dim, initStd);
         case MULTI_CATEGORICAL, SEQUENCE ->
             new EmbeddingTable(ctx.params(), "emb." + f.name(), f.cardinality() + 1, dim, initStd);
-        case DENSE -> new Linear(ctx.params(), "proj." + f.name(), f.dim(), dim, true);
+        case DENSE, PAIR -> new Linear(ctx.params(), "proj." + f.name(), f.dim(), dim, true);
       });
     }
   }
@@ -76,6 +77,7 @@ public final class FieldEncoder {
         case CATEGORICAL -> ((EmbeddingTable) enc).lookup(x); // [N, d]
         case MULTI_CATEGORICAL, SEQUENCE -> ((EmbeddingTable) enc).meanPool(x); // [N, d]
         case DENSE -> ((Linear) enc).forward(x); // [N, d]
+        case PAIR -> ((Linear) enc).forward(x.add(1f).log()); // log(1 + counts) [N, K] -> [N, d]
       });
     }
     return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1); // [N, F*d]

@@ -22,7 +22,9 @@ import org.towerlab.api.nn.Tensors;
  * dense float32 {@code [N, dim]}; sequences int64 {@code [N, L]}: the other side's ids + 1 of the
  * split's training positives of the entity strictly before the example time, the most recent
  * {@code L}, oldest first, left-padded with 0 (ties in log order; a query's sequence holds items, an
- * item's holds queries). A by-category sequence ({@link FieldSpec.ByCategory}) is int64
+ * item's holds queries); pair fields float32 {@code [N, K]}: per value of the item key, the
+ * query's training positives strictly before the example time whose item has it. A by-category
+ * sequence ({@link FieldSpec.ByCategory}) is int64
  * {@code [N, K, L]}: per context, the same rule restricted to the items of one category, with the
  * companion {@code <name>.category} {@code [N, K]} (category + 1, 0 = empty slot); the contexts are
  * the requested categories or, without a request, the query's {@code contexts} categories chosen by
@@ -106,9 +108,47 @@ public final class Batches {
           }
           fields.put(f.name(), Tensors.create(manager, v, new Shape(n, len))); // [N, L]
         }
+        case PAIR -> {
+          int k = f.dim();
+          float[] v = new float[n * k];
+          for (int i = 0; i < n; i++) {
+            float[] c = pairCounts(f, ids[i], times == null ? Long.MAX_VALUE : times[i]);
+            System.arraycopy(c, 0, v, i * k, k);
+          }
+          fields.put(f.name(), Tensors.create(manager, v, new Shape(n, k))); // [N, K]
+        }
       }
     }
     return new FeatureBatch(side, ids, Tensors.create(manager, ids.clone()), fields);
+  }
+
+  /**
+   * A pair field's row for one query: for each value of the field's item key, the number of the
+   * query's training positives strictly before {@code time} whose item has that value (an item
+   * with several values counts once for each).
+   */
+  public float[] pairCounts(FieldSpec f, long query, long time) {
+    InteractionLog train = split.train();
+    float[] pos = train.hasLabel("positive") ? train.label("positive") : null;
+    FeatureTable items = split.dataset().itemFeatures();
+    FieldSpec key = split.dataset().schema().field(Side.ITEM, f.key()).orElseThrow();
+    float[] out = new float[f.dim()];
+    for (int r = 0; r < train.size(); r++) {
+      if (train.queries()[r] != query || train.timestamps()[r] >= time || (pos != null && pos[r] <= 0)) {
+        continue;
+      }
+      int item = train.items()[r];
+      if (key.name().equals("id")) {
+        out[item]++;
+      } else if (key.kind() == org.towerlab.api.data.FieldKind.CATEGORICAL) {
+        out[items.categorical(key.name())[item]]++;
+      } else {
+        for (int v : items.multiCategorical(key.name())[item]) {
+          out[v]++;
+        }
+      }
+    }
+    return out;
   }
 
   /** The other side's ids + 1 of the entity's training positives before {@code time}, the last {@code len}. */

@@ -36,7 +36,8 @@ import org.towerlab.api.nn.Tensors;
  * </pre>
  *
  * <p>Each check builds a fresh interaction (a {@link Parameterized} one is initialized under
- * {@code model.interaction} on {@link TinyData#split()} with seed 1) and scores tower outputs from
+ * {@code model.interaction} on {@link TinyData#split()} with seed 1 and the tower widths of
+ * {@link #towerDims()}) and scores tower outputs from
  * {@link #outputs} (default: normal random embeddings {@code [n, 8]}). It checks exactly this:
  * <ol>
  *   <li><b>shapes</b>: {@code scoreAll} of B = 3 queries and M = 7 items is {@code [B, M]},
@@ -87,10 +88,19 @@ public abstract class InteractionContract {
     return Tensors.create(m, Init.normal(1.0).values(shape, rng), shape);
   }
 
+  /**
+   * The output widths the interaction is initialized with ({@code InitContext.queryDim/itemDim}),
+   * {@code {query, item}}: default {@code {8, 8}}, the width of the default outputs.
+   */
+  protected long[] towerDims() {
+    return new long[] {8, 8};
+  }
+
   private Interaction init(TestParams params) {
     Interaction i = newInteraction();
     if (i instanceof Parameterized p) {
-      p.initialize(params.interaction(split()));
+      long[] dims = towerDims();
+      p.initialize(params.interaction(split()).withTowerDims(dims[0], dims[1]));
     }
     return i;
   }

@@ -11,6 +11,7 @@ import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.Parameterized;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Mlp;
+import org.towerlab.api.nn.Pairs;
 
 /**
  * A full-interaction scorer: an MLP over the pair, {@code s(q, i) = MLP([q; i; q * i])} with ReLU
@@ -18,7 +19,8 @@ import org.towerlab.api.nn.Mlp;
  * Wang et al., "COLD: Towards the Next Generation of Pre-Ranking System", DLP-KDD 2020). Not
  * decomposable: every pair runs the MLP, so the item side is not precomputable (the tower outputs
  * are still cached; only the MLP runs per pair). {@code scoreAll} works in chunks of at most
- * {@code chunk} pairs so that memory stays bounded for a query block against the whole corpus.
+ * {@code chunk} pairs ({@link Pairs}) so that memory stays bounded for a query block against the
+ * whole corpus.
  */
 public final class DnnInteraction implements Interaction, Parameterized {
   private final DnnInteractionConfig config;
@@ -55,19 +57,7 @@ public final class DnnInteraction implements Interaction, Parameterized {
     NDArray q = queries.embedding(); // [B, D]
     NDArray v = items.embedding(); // [M, D]
     checkWidths(q, v);
-    long b = q.getShape().get(0);
-    long m = v.getShape().get(0);
-    long d = q.getShape().get(1);
-    long rowsPerChunk = Math.max(1, config.chunk() / Math.max(m, 1));
-    NDList parts = new NDList();
-    for (long from = 0; from < b; from += rowsPerChunk) {
-      long to = Math.min(b, from + rowsPerChunk);
-      long r = to - from;
-      NDArray qs = q.get(from + ":" + to).expandDims(1).broadcast(r, m, d).reshape(r * m, d); // [r*M, D]
-      NDArray vs = v.expandDims(0).broadcast(r, m, d).reshape(r * m, d); // [r*M, D]
-      parts.add(mlp.forward(features(qs, vs), fwd).reshape(r, m)); // [r, M]
-    }
-    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // [B, M]
+    return Pairs.all(q, v, config.chunk(), (qs, vs) -> mlp.forward(features(qs, vs), fwd)); // [B, M]
   }
 
   @Override
@@ -75,10 +65,7 @@ public final class DnnInteraction implements Interaction, Parameterized {
     NDArray q = queries.embedding(); // [B, D]
     NDArray v = items.embedding(); // [B*K, D]
     checkWidths(q, v);
-    long b = q.getShape().get(0);
-    long d = q.getShape().get(1);
-    NDArray qs = q.expandDims(1).broadcast(b, k, d).reshape(b * k, d); // [B*K, D]
-    return mlp.forward(features(qs, v), fwd).reshape(b, k); // [B, K]
+    return Pairs.paired(q, v, k, (qs, vs) -> mlp.forward(features(qs, vs), fwd)); // [B, K]
   }
 
   private static void checkWidths(NDArray q, NDArray v) {

@@ -70,7 +70,8 @@ public final class MovieLens100k implements DataSource {
     }, a.files);
 
     a.checkReferences(data, line -> Columns.split(line, '\t', false), users, items);
-    return a.build("ml-100k", config.historyLength(), true, config.titleTokens());
+    return a.build("ml-100k", config.historyLength(), true, config.titleTokens())
+        .withPairCounts(config.pairCounts(), "data.pair-counts");
   }
 
   private static int parseYear(String s) {

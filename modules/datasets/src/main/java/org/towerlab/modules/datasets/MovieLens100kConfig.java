@@ -12,9 +12,12 @@ import org.towerlab.api.config.ComponentConfig;
  * @param titleTokens when positive, declare an item field {@code title} (multi-categorical) with the
  *     first this many word tokens of each title (lower case, year, articles and one-letter words
  *     removed); default 0 = no title field (the towers' default "every field" stays as before)
+ * @param pairCounts item fields ({@code genres}, {@code year}, {@code id}) for each of which the
+ *     schema declares a query-side pair field {@code <key>-counts} (the user's engagement counts per
+ *     value, before the example time: {@link org.towerlab.api.data.FieldKind#PAIR}); default none
  */
 public record MovieLens100kConfig(String path, Integer historyLength, ComponentConfig.Protocol protocol,
-    Integer titleTokens) implements ComponentConfig.Data {
+    Integer titleTokens, java.util.List<String> pairCounts) implements ComponentConfig.Data {
 
   public MovieLens100kConfig {
     historyLength = historyLength == null ? 0 : historyLength;
@@ -26,15 +29,22 @@ public record MovieLens100kConfig(String path, Integer historyLength, ComponentC
     if (titleTokens < 0) {
       throw new IllegalArgumentException("title-tokens must be >= 0, got " + titleTokens);
     }
+    pairCounts = pairCounts == null ? java.util.List.of() : java.util.List.copyOf(pairCounts);
   }
 
-  /** Without title tokens. */
+  /** Without pair fields. */
+  public MovieLens100kConfig(String path, Integer historyLength, ComponentConfig.Protocol protocol,
+      Integer titleTokens) {
+    this(path, historyLength, protocol, titleTokens, null);
+  }
+
+  /** Without title tokens and pair fields. */
   public MovieLens100kConfig(String path, Integer historyLength, ComponentConfig.Protocol protocol) {
-    this(path, historyLength, protocol, null);
+    this(path, historyLength, protocol, null, null);
   }
 
   /** All defaults: the shared copy under the data root. */
   public static MovieLens100kConfig defaults() {
-    return new MovieLens100kConfig(null, null, null, null);
+    return new MovieLens100kConfig(null, null, null, null, null);
   }
 }

@@ -212,7 +212,7 @@ public final class Simulator implements DataSource {
     FeatureTable it = FeatureTable.builder(Side.ITEM, ni).categorical("category", category)
         .dense("content", content, dim).build();
     return new Dataset("simulator", QueryKind.USER, schema, q, it, log, category,
-        Map.of(), truth);
+        Map.of(), truth).withPairCounts(config.pairCounts(), "data.pair-counts");
   }
 
   /** The single-stage log (no cascade): independent draws from the segment's policy, in slates. */

@@ -38,12 +38,15 @@ import org.towerlab.api.config.ComponentConfig;
  *     sets the log size; with a cascade, {@code cascade.requests-per-user} does and each request
  *     shows {@code slate-size} items)
  * @param protocol the split protocol; default {@code per-user-ratio} (on clicks)
+ * @param pairCounts item fields ({@code category}, {@code id}) for each of which the schema
+ *     declares a query-side pair field {@code <key>-counts} (the query's engagement counts per value,
+ *     before the example time: {@link org.towerlab.api.data.FieldKind#PAIR}); default none
  */
 public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
     Integer nSegments, Double interactionsPerUser, Integer minInteractionsPerUser, Double popularityBias,
     Double personalization, Double categoryInterest, Double relevanceScale, Double relevanceBias, Integer slateSize,
     Integer historyLength, SimulatorHistoryConfig history, Long seed, SimulatorCascadeConfig cascade,
-    ComponentConfig.Protocol protocol) implements ComponentConfig.Data {
+    ComponentConfig.Protocol protocol, java.util.List<String> pairCounts) implements ComponentConfig.Data {
 
   public SimulatorConfig {
     nUsers = positive("n-users", nUsers, 1000);
@@ -108,25 +111,37 @@ public record SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategorie
           + " log rows; the simulator holds at most " + MAX_ROWS + ". Lower n-users or interactions-per-user");
     }
     protocol = protocol == null ? PerUserRatioConfig.defaults() : protocol;
+    pairCounts = pairCounts == null ? java.util.List.of() : java.util.List.copyOf(pairCounts);
   }
 
-  /** Without the long-history options (min-interactions-per-user, category-interest, history). */
+  /** Without pair fields. */
+  public SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
+      Integer nSegments, Double interactionsPerUser, Integer minInteractionsPerUser, Double popularityBias,
+      Double personalization, Double categoryInterest, Double relevanceScale, Double relevanceBias, Integer slateSize,
+      Integer historyLength, SimulatorHistoryConfig history, Long seed, SimulatorCascadeConfig cascade,
+      ComponentConfig.Protocol protocol) {
+    this(nUsers, nItems, nCategories, dim, latentDim, nSegments, interactionsPerUser, minInteractionsPerUser,
+        popularityBias, personalization, categoryInterest, relevanceScale, relevanceBias, slateSize, historyLength,
+        history, seed, cascade, protocol, null);
+  }
+
+  /** Without the long-history options (min-interactions-per-user, category-interest, history) and pair fields. */
   public SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
       Integer nSegments, Double interactionsPerUser, Double popularityBias, Double personalization,
       Double relevanceScale, Double relevanceBias, Integer slateSize, Long seed, SimulatorCascadeConfig cascade,
       ComponentConfig.Protocol protocol) {
     this(nUsers, nItems, nCategories, dim, latentDim, nSegments, interactionsPerUser, null, popularityBias,
-        personalization, null, relevanceScale, relevanceBias, slateSize, null, null, seed, cascade, protocol);
+        personalization, null, relevanceScale, relevanceBias, slateSize, null, null, seed, cascade, protocol, null);
   }
 
-  /** With the long-history options, without the flat history-length shorthand. */
+  /** With the long-history options, without the flat history-length shorthand and pair fields. */
   public SimulatorConfig(Integer nUsers, Integer nItems, Integer nCategories, Integer dim, Integer latentDim,
       Integer nSegments, Double interactionsPerUser, Integer minInteractionsPerUser, Double popularityBias,
       Double personalization, Double categoryInterest, Double relevanceScale, Double relevanceBias, Integer slateSize,
       SimulatorHistoryConfig history, Long seed, SimulatorCascadeConfig cascade, ComponentConfig.Protocol protocol) {
     this(nUsers, nItems, nCategories, dim, latentDim, nSegments, interactionsPerUser, minInteractionsPerUser,
         popularityBias, personalization, categoryInterest, relevanceScale, relevanceBias, slateSize, null, history, seed,
-        cascade, protocol);
+        cascade, protocol, null);
   }
 
   /** Without a cascade (the single-stage log). */

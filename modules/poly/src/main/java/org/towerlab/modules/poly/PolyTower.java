@@ -103,7 +103,7 @@ public final class PolyTower implements Tower {
         case CATEGORICAL -> new EmbeddingTable(ctx.params(), "emb." + f.name(), f.cardinality(), e, std);
         case MULTI_CATEGORICAL, SEQUENCE ->
             new EmbeddingTable(ctx.params(), "emb." + f.name(), f.cardinality() + 1, e, std);
-        case DENSE -> new Linear(ctx.params(), "proj." + f.name(), f.dim(), e, true);
+        case DENSE, PAIR -> new Linear(ctx.params(), "proj." + f.name(), f.dim(), e, true);
       });
       positions.add(f.kind() == FieldKind.SEQUENCE && config.positions()
           ? new EmbeddingTable(ctx.params(), "pos." + f.name(), f.maxLength(), e, std) : null);
@@ -160,6 +160,10 @@ public final class PolyTower implements Tower {
         }
         case DENSE -> {
           parts.add(((Linear) enc).forward(x).expandDims(1)); // [N, 1, e]
+          masks.add(m.ones(new Shape(n, 1))); // [N, 1]
+        }
+        case PAIR -> { // engagement counts per key value, as FieldEncoder: log(1 + counts) projected
+          parts.add(((Linear) enc).forward(x.add(1f).log()).expandDims(1)); // [N, K] -> [N, 1, e]
           masks.add(m.ones(new Shape(n, 1))); // [N, 1]
         }
         case MULTI_CATEGORICAL, SEQUENCE -> {

@@ -32,7 +32,7 @@ import org.towerlab.registry.BuildContext;
  * Several models in one run, as the stages of a cascade (retriever -> pre-ranker -> ranker),
  * trained in a schedule of phases. Each phase trains one stage with its own {@link TrainStep} and
  * {@link EpochLoop} (its loss, sampler, row mode and settings), optionally taught by another stage
- * whose scores fill {@code teacher}/{@code listTeacher} under no-grad; a stage trained on
+ * whose scores fill {@code teacher}/{@code listTeacher}, detached; a stage trained on
  * {@code lists: {source: upstream}} learns from the previous stage's current top-M (RankFlow's
  * space after the upstream truncation). Alternating self- and tutor-learning rounds (RankFlow) are
  * schedules that train a stage several times.
@@ -108,6 +108,13 @@ public final class CascadeTrainer implements TrainingStrategy, Compatibility {
 
   private PlainTrainerConfig train(Phase ph) {
     return ph.train() != null ? ph.train() : stage(ph.stage()).train();
+  }
+
+  @Override
+  public java.util.Set<String> stageNames() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    stages.forEach(s -> out.add(s.name()));
+    return out;
   }
 
   @Override

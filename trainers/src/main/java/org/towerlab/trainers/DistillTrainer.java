@@ -30,7 +30,7 @@ import org.towerlab.registry.BuildContext;
 /**
  * Knowledge distillation: a teacher model (built from config and trained first in this run, or
  * loaded from an earlier run directory) scores every candidate of the student's training steps
- * under no-grad, and the student's loss reads those scores ({@code teacher} {@code [B, 1 + C]}, or
+ * (detached: no gradient reaches it), and the student's loss reads those scores ({@code teacher} {@code [B, 1 + C]}, or
  * {@code listTeacher} for lists), for example {@code distill-kl} mixed with the hard-label loss by
  * {@code weighted-sum}. The student is the run's model; the teacher is evaluated too (metrics
  * {@code test/teacher/...}) and logged as a child run {@code teacher}.
@@ -58,6 +58,11 @@ public final class DistillTrainer implements TrainingStrategy, Compatibility {
         t.model() == null ? null : ctx.build(Kind.MODEL, t.model(), "teacher.model", Model.class),
         t.sampler() == null ? null : ctx.build(Kind.SAMPLER, t.sampler(), "teacher.sampler", Sampler.class),
         t.loss() == null ? null : ctx.build(Kind.LOSS, t.loss(), "teacher.loss", Loss.class), System.err);
+  }
+
+  @Override
+  public java.util.Set<String> stageNames() {
+    return java.util.Set.of("teacher");
   }
 
   @Override

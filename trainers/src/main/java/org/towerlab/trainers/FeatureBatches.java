@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.towerlab.api.UserException;
 import org.towerlab.api.data.FeatureTable;
 import org.towerlab.api.data.FieldKind;
 import org.towerlab.api.data.FieldSpec;
@@ -26,12 +27,22 @@ import org.towerlab.api.nn.Tensors;
  * ties in log order). A query's sequence holds the items it engaged; an item's sequence holds the
  * queries that engaged it. At evaluation time ({@code times == null}) that is the whole training
  * history. Nothing from valid or test leaks into a sequence.
+ *
+ * <p>A by-category sequence ({@link FieldSpec.ByCategory}) is {@code [N, K, L]} with its companion
+ * {@code <name>.category} {@code [N, K]}: per context, the query's training positives of one item
+ * category strictly before the example time (the whole history without times), the most recent
+ * {@code L}, oldest first. The contexts are the categories a caller requests
+ * ({@link #build(Side, long[], long[], int[][], NDManager)}: in a training step, the target item's
+ * category, {@link #targetCategories}); without a request, the query's {@code contexts} categories
+ * chosen by the field's rule as of the same cutoff. Both go through {@link CategorySequences}.
  */
 public final class FeatureBatches {
   private final Split split;
   private final Map<Side, List<FieldSpec>> fields = new LinkedHashMap<>();
   // per side: entity -> its training positives sorted by time (CSR layout), holding the other side's ids
   private final Map<Side, History> histories = new EnumMap<>(Side.class);
+  // the query side's training positives grouped by item category (only with a by-category field)
+  private final CategorySequences byCategory;
 
   /** The training positives of each entity of one side, sorted by time: rows {@code [offsets[e], offsets[e+1])}. */
   private record History(int[] offsets, int[] others, long[] times) {}
@@ -46,6 +57,41 @@ public final class FeatureBatches {
             : split.dataset().numItems()));
       }
     }
+    byCategory = fields.get(Side.QUERY).stream().anyMatch(FieldSpec::isByCategory) ? categorySequences(split) : null;
+  }
+
+  private static CategorySequences categorySequences(Split split) {
+    int[] category = split.dataset().itemCategory();
+    String field = split.dataset().schema().side(Side.QUERY).stream().filter(FieldSpec::isByCategory).findFirst()
+        .orElseThrow().name();
+    if (category == null) {
+      throw new UserException("The query field '" + field + "' of data set '" + split.dataset().name()
+          + "' is a by-category sequence, but the data set has no item categories. Use a data set with item"
+          + " categories, or turn the by-category sequence off in the data: section.");
+    }
+    for (int i = 0; i < category.length; i++) {
+      if (category[i] < 0) {
+        throw new UserException("Item " + i + " of data set '" + split.dataset().name() + "' has no category ("
+            + category[i] + "), which the by-category sequence '" + field + "' needs for every item.");
+      }
+    }
+    return new CategorySequences(split.train(), category, split.dataset().numQueries());
+  }
+
+  /**
+   * The contexts of a training step's query batch: each row's target item's category, one per row
+   * ({@code [B][1]}), or {@code null} when the query side has no by-category sequence.
+   */
+  public int[][] targetCategories(long[] items) {
+    if (byCategory == null) {
+      return null;
+    }
+    int[] category = split.dataset().itemCategory();
+    int[][] out = new int[items.length][];
+    for (int i = 0; i < items.length; i++) {
+      out[i] = new int[] {category[(int) items[i]]};
+    }
+    return out;
   }
 
   private static History history(InteractionLog train, Side side, int entities) {
@@ -155,6 +201,17 @@ public final class FeatureBatches {
    * @param times example timestamps for sequence fields ({@code null} = the whole training history)
    */
   public FeatureBatch build(Side side, long[] ids, long[] times, NDManager manager) {
+    return build(side, ids, times, null, manager);
+  }
+
+  /**
+   * @param side which side's features
+   * @param ids entity ids {@code [N]}
+   * @param times example timestamps for sequence fields ({@code null} = the whole training history)
+   * @param categories the contexts of by-category sequences per entity ({@code [N][k_i]}, padded to
+   *     {@code K = max k_i} with empty slots), or {@code null} for each query's own selection
+   */
+  public FeatureBatch build(Side side, long[] ids, long[] times, int[][] categories, NDManager manager) {
     FeatureTable table = side == Side.QUERY ? split.dataset().queryFeatures() : split.dataset().itemFeatures();
     int n = ids.length;
     Map<String, NDArray> out = new LinkedHashMap<>();
@@ -193,10 +250,44 @@ public final class FeatureBatches {
           }
           out.put(f.name(), Tensors.create(manager, v, new Shape(n, d))); // [N, dim]
         }
-        case SEQUENCE -> out.put(f.name(), sequence(histories.get(side), ids, times, f.maxLength(), manager)); // [N, L]
+        case SEQUENCE -> {
+          if (f.isByCategory()) {
+            byCategory(f, ids, times, categories, out, manager); // [N, K, L] and [N, K]
+          } else {
+            out.put(f.name(), sequence(histories.get(side), ids, times, f.maxLength(), manager)); // [N, L]
+          }
+        }
       }
     }
     return new FeatureBatch(side, ids, idTensor, out);
+  }
+
+  private void byCategory(FieldSpec f, long[] ids, long[] times, int[][] requested, Map<String, NDArray> out,
+      NDManager manager) {
+    int n = ids.length;
+    int len = f.maxLength();
+    int[][] contexts = new int[n][];
+    int k = requested == null ? f.byCategory().contexts() : 1;
+    for (int i = 0; i < n; i++) {
+      long cutoff = times == null ? Long.MAX_VALUE : times[i];
+      contexts[i] = requested != null ? requested[i]
+          : byCategory.select((int) ids[i], cutoff, f.byCategory().contexts(), f.byCategory().select());
+      k = Math.max(k, contexts[i].length);
+    }
+    long[] seq = new long[n * k * len];
+    long[] cat = new long[n * k];
+    for (int i = 0; i < n; i++) {
+      long cutoff = times == null ? Long.MAX_VALUE : times[i];
+      for (int j = 0; j < contexts[i].length; j++) {
+        int c = contexts[i][j];
+        if (c >= 0) {
+          byCategory.fill((int) ids[i], c, cutoff, len, seq, (i * k + j) * len);
+          cat[i * k + j] = c + 1L;
+        }
+      }
+    }
+    out.put(f.name(), Tensors.create(manager, seq, new Shape(n, k, len))); // [N, K, L]
+    out.put(FieldSpec.categoryField(f.name()), Tensors.create(manager, cat, new Shape(n, k))); // [N, K]
   }
 
   private static NDArray sequence(History h, long[] ids, long[] times, int len, NDManager manager) {

@@ -85,13 +85,13 @@ public final class Preflight {
       evaluators.add(registry.build(Kind.EVALUATOR, cfg.evaluators().get(i), "$.evaluators[" + i + "]", seeds,
           Evaluator.class));
     }
+    TrainingStrategy strategy = registry.build(Kind.TRAINER, cfg.trainer(), "$.trainer", seeds,
+        TrainingStrategy.class);
     try (NDManager manager = NDManager.newBaseManager()) {
       Scorer scorer;
       if (model.trainable()) {
         Sampler sampler = registry.build(Kind.SAMPLER, cfg.sampler(), "$.sampler", seeds, Sampler.class);
         Loss loss = registry.build(Kind.LOSS, cfg.loss(), "$.loss", seeds, Loss.class);
-        TrainingStrategy strategy = registry.build(Kind.TRAINER, cfg.trainer(), "$.trainer", seeds,
-            TrainingStrategy.class);
         Params params = new Params(manager, seeds.stream("init"));
         user(where, () -> {
           model.initialize(new InitContext(params.scope("model"), split, null));
@@ -111,7 +111,7 @@ public final class Preflight {
         scorer = model.fixedScorer(split);
       }
       try (Scorer s = scorer) {
-        Set<String> metrics = evaluate(evaluators, split, s, manager, where);
+        Set<String> metrics = evaluate(evaluators, split, s, strategy.stageNames(), manager, where);
         if (model.trainable()) { // an untrained model (most-popular) monitors nothing
           monitor(run, metrics, where);
         }
@@ -209,8 +209,8 @@ public final class Preflight {
    * Runs the evaluators that apply on the validation rows of a few queries; returns the metric
    * names ({@code recall@20}, without the part's prefix).
    */
-  private static Set<String> evaluate(List<Evaluator> evaluators, Split split, Scorer scorer, NDManager manager,
-      String where) {
+  private static Set<String> evaluate(List<Evaluator> evaluators, Split split, Scorer scorer, Set<String> stages,
+      NDManager manager, String where) {
     Split small = fewQueries(split);
     InteractionLog target = small.valid();
     Set<String> names = new LinkedHashSet<>();
@@ -220,6 +220,18 @@ public final class Preflight {
         continue;
       }
       String path = "$.evaluators[" + i + "]";
+      if (!e.scorerNames().isEmpty()) {
+        // it reads the strategy's named scorers (cascade stages), which exist only after training:
+        // check the names now, evaluate it for real then
+        for (String name : e.scorerNames()) {
+          if (!stages.contains(name) && !name.equals("truth") && !name.equals("corpus")) {
+            throw new UserException(where + ": the evaluator at " + path + " reads scorer '" + name + "', but the"
+                + " training strategy names " + (stages.isEmpty() ? "no scorers (only cascade and distill do)"
+                : "the scorers " + stages) + ". Fix " + path + " (scorer:, reference:, candidates:).");
+          }
+        }
+        continue;
+      }
       try (NDManager m = manager.newSubManager()) {
         Evaluation ev = stage(where, "the evaluator at " + path + " (" + e.name() + ") fails on the validation rows",
             null, () -> e.evaluate(new EvalContext(small, "valid", target, small.train(), scorer, m)));

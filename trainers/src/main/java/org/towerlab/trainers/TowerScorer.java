@@ -21,7 +21,9 @@ import org.towerlab.api.model.TowerOutput;
  * Scores queries against the corpus through a tower model. Item outputs are computed once per
  * {@link #refresh()} (in blocks, outside autograd) and cached; query outputs are cached for the last
  * query block, so scoring one query block against many item blocks encodes the queries once.
- * Scores are returned on the caller's manager; every temporary is closed.
+ * Scores are returned on the caller's manager; every temporary is closed. When the interaction is a
+ * {@link org.towerlab.api.model.CorpusRanker} (a merge of several retrievals), scores and
+ * {@link #excluding} come from its whole-corpus ranking ({@link CorpusRankScorer}).
  */
 public final class TowerScorer implements Scorer {
   private static final int ENCODE_BLOCK = 4096;
@@ -33,12 +35,16 @@ public final class TowerScorer implements Scorer {
   private NDManager queryManager;
   private long[] cachedQueries;
   private TowerOutput cachedQueryOutput;
+  private long version;
+  private final CorpusRankScorer ranked;
 
   public TowerScorer(Model model, FeatureBatches batches, int numItems, NDManager parent) {
     this.model = model;
     this.batches = batches;
     this.numItems = numItems;
     this.cache = parent.newSubManager();
+    this.ranked = model.interaction() instanceof org.towerlab.api.model.CorpusRanker r
+        ? new CorpusRankScorer(this, r) : null;
   }
 
   /** Recomputes the cached item outputs from the current weights. */
@@ -68,6 +74,7 @@ public final class TowerScorer implements Scorer {
 
   /** Forgets the cached query outputs (after a weight update). */
   public synchronized void invalidateQueries() {
+    version++;
     if (queryManager != null) {
       queryManager.close();
       queryManager = null;
@@ -82,7 +89,13 @@ public final class TowerScorer implements Scorer {
     return side == Side.QUERY ? model.queryTower().encode(f, fwd) : model.itemTower().encode(f, fwd);
   }
 
-  private synchronized TowerOutput queries(long[] ids) {
+  /** Counts weight changes ({@link #invalidateQueries}), so views can drop what they derived from outputs. */
+  synchronized long version() {
+    return version;
+  }
+
+  /** The query outputs of {@code ids} (cached for the last block, on this scorer's manager). */
+  synchronized TowerOutput queries(long[] ids) {
     if (cachedQueries != null && Arrays.equals(cachedQueries, ids)) {
       return cachedQueryOutput;
     }
@@ -112,6 +125,9 @@ public final class TowerScorer implements Scorer {
 
   @Override
   public NDArray scoreBlock(long[] queryIds, int itemFrom, int itemTo, NDManager manager) {
+    if (ranked != null) {
+      return ranked.scoreBlock(queryIds, itemFrom, itemTo, manager);
+    }
     TowerOutput all = items();
     TowerOutput q = queries(queryIds);
     try (NDScope scope = new NDScope()) {
@@ -125,6 +141,9 @@ public final class TowerScorer implements Scorer {
 
   @Override
   public float[] scorePairs(long[] queryIds, long[] itemIds, NDManager manager) {
+    if (ranked != null) {
+      return ranked.scorePairs(queryIds, itemIds, manager);
+    }
     float[] out = new float[queryIds.length];
     for (int from = 0; from < queryIds.length; from += ENCODE_BLOCK) {
       int to = Math.min(queryIds.length, from + ENCODE_BLOCK);
@@ -151,6 +170,12 @@ public final class TowerScorer implements Scorer {
   @Override
   public boolean itemSidePrecomputable() {
     return model.interaction().itemSidePrecomputable();
+  }
+
+  /** With a {@link org.towerlab.api.model.CorpusRanker}: the ranking that keeps {@code seen} out of its quotas. */
+  @Override
+  public Scorer excluding(org.towerlab.api.data.InteractionLog seen) {
+    return ranked == null ? this : ranked.excluding(seen);
   }
 
   @Override

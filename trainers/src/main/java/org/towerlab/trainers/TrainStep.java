@@ -191,7 +191,8 @@ public final class TrainStep {
         NDScope scope = new NDScope();
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       Forward fwd = new Forward(bm, true, noise, epoch, step);
-      FeatureBatch qf = batches.build(Side.QUERY, q, ts, bm);
+      // by-category sequences hold the context of each row's item's category (in-context training)
+      FeatureBatch qf = batches.build(Side.QUERY, q, ts, batches.targetCategories(pos), bm);
       FeatureBatch itf = batches.build(Side.ITEM, itemIds, FeatureBatches.candidateTimes(ts, m, k), bm);
       TowerOutput qo = model.queryTower().encode(qf, fwd);
       TowerOutput io = model.itemTower().encode(itf, fwd);
@@ -589,7 +590,7 @@ public final class TrainStep {
       return this;
     }
 
-    /** A teacher scored under no-grad: fills {@code teacher} (rows) or {@code listTeacher} (lists). */
+    /** A teacher whose detached scores fill {@code teacher} (rows) or {@code listTeacher} (lists). */
     public Builder optTeacher(Model v) {
       teacher = v;
       return this;

@@ -17,7 +17,9 @@ public enum FieldKind {
    * ids shifted by +1, left-padded with 0. In a training step a row's item is dated by that row
    * (also where it serves as another row's in-batch candidate), a row's own sampled candidates by
    * that row, shared candidates by the batch's earliest row; at evaluation time the whole training
-   * history is used.
+   * history is used. A query-side sequence may be by-category ({@link FieldSpec#byCategory()}):
+   * then it is batched {@code [N, K, L]}, one sub-sequence per item-category context, with the
+   * contexts' categories in a companion field ({@link FieldSpec.ByCategory}).
    */
   SEQUENCE
 }

@@ -11,7 +11,9 @@ import org.towerlab.api.data.Side;
  * @param ids the entity ids, as Java values ({@code [N]})
  * @param idTensor the entity ids as int64 {@code [N]}
  * @param fields every other field by name: categorical int64 {@code [N]}, multi-categorical and
- *     sequence int64 {@code [N, L]} (ids + 1, 0 = padding), dense float32 {@code [N, dim]}
+ *     sequence int64 {@code [N, L]} (ids + 1, 0 = padding), dense float32 {@code [N, dim]}; a
+ *     by-category sequence int64 {@code [N, K, L]} plus its companion
+ *     {@code <name>.category} int64 {@code [N, K]} ({@link org.towerlab.api.data.FieldSpec.ByCategory})
  */
 public record FeatureBatch(Side side, long[] ids, NDArray idTensor, Map<String, NDArray> fields) {
 

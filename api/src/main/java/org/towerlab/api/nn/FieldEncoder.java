@@ -14,7 +14,10 @@ import org.towerlab.api.model.InitContext;
  * Embeds the fields of one side and concatenates them: categorical fields by lookup,
  * multi-categorical and sequence fields by the mean of their ids' embeddings (padding excluded),
  * dense fields by a linear projection. Output {@code [N, fields * dim]}. The shared first stage of
- * every feature tower (baseline MLP, DAT, HIT, ...).
+ * every feature tower (baseline MLP, DAT, HIT, ...). A by-category sequence
+ * ({@link FieldSpec#byCategory()}, {@code [N, K, L]}: several contexts per entity) is not one vector
+ * per entity: {@code fields = null} leaves it out, and naming it is refused; a tower made for it
+ * (LongRetriever's) reads it.
  */
 public final class FieldEncoder {
   private final List<FieldSpec> used = new ArrayList<>();
@@ -31,11 +34,18 @@ public final class FieldEncoder {
   public FieldEncoder(InitContext ctx, List<String> fields, int dim, double initStd, String path) {
     this.dim = dim;
     List<FieldSpec> side = ctx.dataset().schema().side(ctx.side());
-    List<String> names = fields == null ? side.stream().map(FieldSpec::name).toList() : fields;
+    List<String> names = fields == null
+        ? side.stream().filter(f -> !f.isByCategory()).map(FieldSpec::name).toList() : fields;
     for (String name : names) {
       FieldSpec f = side.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() -> new UserException(
           "Unknown " + ctx.side().name().toLowerCase() + " field '" + name + "' at " + path + ".fields. The data set '"
               + ctx.dataset().name() + "' has " + side.stream().map(FieldSpec::name).toList() + "."));
+      if (f.isByCategory()) {
+        throw new UserException("The " + ctx.side().name().toLowerCase() + " field '" + name + "' at " + path
+            + ".fields is a by-category sequence (one sub-sequence per item category, [N, K, L]), which this tower"
+            + " cannot pool into one vector. Remove it from " + path + ".fields (use the flat sequence field of the"
+            + " data set instead), or use a tower made for it (type: longretriever).");
+      }
       used.add(f);
       encoders.add(switch (f.kind()) {
         case CATEGORICAL -> new EmbeddingTable(ctx.params(), "emb." + f.name(), f.cardinality(), dim, initStd);

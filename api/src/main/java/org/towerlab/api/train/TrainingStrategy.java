@@ -9,4 +9,13 @@ public interface TrainingStrategy {
 
   /** Trains {@code ctx.model()} and leaves it at the weights to evaluate (the best epoch). */
   TrainResult train(TrainContext ctx);
+
+  /**
+   * The names of the scorers {@link TrainResult#stages()} will hold (a cascade's stages, a
+   * distillation's {@code teacher}), known before training so that evaluators pinned to a stage can
+   * be checked before anything is written.
+   */
+  default java.util.Set<String> stageNames() {
+    return java.util.Set.of();
+  }
 }

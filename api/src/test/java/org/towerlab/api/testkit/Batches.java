@@ -22,8 +22,12 @@ import org.towerlab.api.nn.Tensors;
  * dense float32 {@code [N, dim]}; sequences int64 {@code [N, L]}: the other side's ids + 1 of the
  * split's training positives of the entity strictly before the example time, the most recent
  * {@code L}, oldest first, left-padded with 0 (ties in log order; a query's sequence holds items, an
- * item's holds queries). It is the slow reference the trainer's {@code FeatureBatches} is tested
- * against.
+ * item's holds queries). A by-category sequence ({@link FieldSpec.ByCategory}) is int64
+ * {@code [N, K, L]}: per context, the same rule restricted to the items of one category, with the
+ * companion {@code <name>.category} {@code [N, K]} (category + 1, 0 = empty slot); the contexts are
+ * the requested categories or, without a request, the query's {@code contexts} categories chosen by
+ * the field's rule among its training positives before the example time. It is the slow reference
+ * the trainer's {@code FeatureBatches} is tested against.
  */
 public final class Batches {
   private final Split split;
@@ -46,6 +50,15 @@ public final class Batches {
    * @param times example times for sequence fields, or {@code null} for the whole training history
    */
   public FeatureBatch build(Side side, long[] ids, long[] times, NDManager manager) {
+    return build(side, ids, times, null, manager);
+  }
+
+  /**
+   * @param times example times for sequence fields, or {@code null} for the whole training history
+   * @param categories the contexts of by-category sequences per entity (padded to the longest), or
+   *     {@code null} for each query's own selection
+   */
+  public FeatureBatch build(Side side, long[] ids, long[] times, int[][] categories, NDManager manager) {
     FeatureTable table = side == Side.QUERY ? split.dataset().queryFeatures() : split.dataset().itemFeatures();
     int n = ids.length;
     Map<String, NDArray> fields = new LinkedHashMap<>();
@@ -81,6 +94,10 @@ public final class Batches {
           fields.put(f.name(), Tensors.create(manager, v, new Shape(n, d))); // [N, dim]
         }
         case SEQUENCE -> {
+          if (f.isByCategory()) {
+            byCategory(f, ids, times, categories, fields, manager);
+            continue;
+          }
           int len = f.maxLength();
           long[] v = new long[n * len];
           for (int i = 0; i < n; i++) {
@@ -113,6 +130,80 @@ public final class Batches {
       out[j] = (side == Side.QUERY ? train.items()[r] : train.queries()[r]) + 1L;
     }
     return out;
+  }
+
+  private void byCategory(FieldSpec f, long[] ids, long[] times, int[][] requested, Map<String, NDArray> fields,
+      NDManager manager) {
+    int n = ids.length;
+    int len = f.maxLength();
+    int[][] contexts = new int[n][];
+    int k = requested == null ? f.byCategory().contexts() : 1;
+    for (int i = 0; i < n; i++) {
+      long time = times == null ? Long.MAX_VALUE : times[i];
+      contexts[i] = requested != null ? requested[i]
+          : selectCategories(ids[i], time, f.byCategory().contexts(), f.byCategory().select());
+      k = Math.max(k, contexts[i].length);
+    }
+    long[] v = new long[n * k * len];
+    long[] c = new long[n * k];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < contexts[i].length; j++) {
+        if (contexts[i][j] < 0) {
+          continue;
+        }
+        long[] seq = categorySequence(ids[i], contexts[i][j], times == null ? Long.MAX_VALUE : times[i], len);
+        System.arraycopy(seq, 0, v, (i * k + j) * len + len - seq.length, seq.length);
+        c[i * k + j] = contexts[i][j] + 1L;
+      }
+    }
+    fields.put(f.name(), Tensors.create(manager, v, new Shape(n, k, len))); // [N, K, L]
+    fields.put(FieldSpec.categoryField(f.name()), Tensors.create(manager, c, new Shape(n, k))); // [N, K]
+  }
+
+  /** Item ids + 1 of the query's training positives of {@code category} before {@code time}, the last {@code len}. */
+  public long[] categorySequence(long query, int category, long time, int len) {
+    InteractionLog train = split.train();
+    int[] cat = split.dataset().itemCategory();
+    float[] pos = train.hasLabel("positive") ? train.label("positive") : null;
+    List<Integer> rows = new ArrayList<>();
+    for (int r = 0; r < train.size(); r++) {
+      if (train.queries()[r] == query && cat[train.items()[r]] == category && train.timestamps()[r] < time
+          && (pos == null || pos[r] > 0)) {
+        rows.add(r);
+      }
+    }
+    rows.sort(java.util.Comparator.<Integer>comparingLong(r -> train.timestamps()[r]).thenComparingInt(r -> r));
+    List<Integer> kept = rows.subList(Math.max(0, rows.size() - len), rows.size());
+    long[] out = new long[kept.size()];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = train.items()[kept.get(j)] + 1L;
+    }
+    return out;
+  }
+
+  /**
+   * The query's serving contexts: at most {@code k} categories of its training positives before
+   * {@code time}, by count (ties: later last positive, then lower id) or by recency (ties: count,
+   * then lower id).
+   */
+  public int[] selectCategories(long query, long time, int k, FieldSpec.ByCategory.Select select) {
+    InteractionLog train = split.train();
+    int[] cat = split.dataset().itemCategory();
+    float[] pos = train.hasLabel("positive") ? train.label("positive") : null;
+    Map<Integer, long[]> stats = new java.util.TreeMap<>(); // category -> {count, last time}
+    for (int r = 0; r < train.size(); r++) {
+      if (train.queries()[r] == query && train.timestamps()[r] < time && (pos == null || pos[r] > 0)) {
+        long[] s = stats.computeIfAbsent(cat[train.items()[r]], x -> new long[] {0, Long.MIN_VALUE});
+        s[0]++;
+        s[1] = Math.max(s[1], train.timestamps()[r]);
+      }
+    }
+    List<Integer> cats = new ArrayList<>(stats.keySet());
+    java.util.Comparator<Integer> count = java.util.Comparator.comparingLong(x -> -stats.get(x)[0]);
+    java.util.Comparator<Integer> last = java.util.Comparator.comparingLong(x -> -stats.get(x)[1]);
+    cats.sort((select == FieldSpec.ByCategory.Select.FREQUENCY ? count.thenComparing(last) : last.thenComparing(count))
+        .thenComparingInt(x -> x));
+    return cats.subList(0, Math.min(k, cats.size())).stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** A batch with only the {@code id} field (for towers over ids). */

@@ -138,6 +138,25 @@ public final class TinyData {
         Logs.positives(loggedTest()), new Split.Logged(loggedTrain(), loggedValid(), loggedTest()), "positive");
   }
 
+  /**
+   * {@link #split()} whose query side also has the by-category sequence {@code category-history}
+   * (items by category {@code i % 3}, length 2, {@code contexts} contexts chosen by frequency;
+   * {@link FieldSpec.ByCategory}). User 0's training positives by category: 0 = {3 at 30},
+   * 1 = {1 at 10, 4 at 40}, 2 = {2 at 20}; its whole-history contexts by frequency are 1, then 0
+   * (the later last positive of the categories with one each).
+   */
+  public static Split byCategorySplit(int contexts) {
+    java.util.List<FieldSpec> fields = new java.util.ArrayList<>(schema().fields());
+    fields.add(5, FieldSpec.categorySequence("category-history", ITEMS, 2,
+        new FieldSpec.ByCategory(contexts, FieldSpec.ByCategory.Select.FREQUENCY)));
+    Dataset d = dataset();
+    Dataset withField = new Dataset("tiny-by-category", d.queryKind(), new Schema(fields), d.queryFeatures(),
+        d.itemFeatures(), d.log(), d.itemCategory(), d.files(), d.groundTruth());
+    Split s = split();
+    return new Split("tiny-by-category", s.settings(), withField, s.train(), s.valid(), s.test(),
+        new Split.Logged(loggedTrain(), loggedValid(), loggedTest()), "positive");
+  }
+
   /** The same positives without logged rows (the retrieval-protocol view: interactions only). */
   public static Split positivesOnly() {
     Split s = split();

@@ -62,11 +62,17 @@ import org.towerlab.api.random.Seeds;
  * gives the retrieval and pre-ranking probabilities too. Users get {@code n_u ~ U[1, 2m-1]}
  * requests ({@code m = requests-per-user}) spaced {@code S + 60 + U[0, 3600)} seconds apart.
  *
- * <p>Query fields: {@code id}, {@code segment}, and {@code history} (SEQUENCE, the trainer fills it
- * from training positives) when {@code history-length > 0}. Item fields: {@code id},
- * {@code category}, {@code content} (dense). Item category = {@code category}. Fully determined by
- * the seed; the world (features, relevance) is the same with and without a cascade, and without
- * one the log is the one earlier versions wrote.
+ * <p><b>Long histories with category-dependent interests</b> (LongRetriever's setting):
+ * {@code min-interactions-per-user} n0 draws {@code n_u ~ U[n0, 2m - n0]}; {@code category-interest}
+ * w gives each user one latent offset per category, {@code u_k = u + w delta_uk / sqrt(L)}, and
+ * relevance to item i uses {@code u_k(i)} ({@link Truth#logit}); both off by default.
+ *
+ * <p>Query fields: {@code id}, {@code segment}, and with {@code history:} the sequences
+ * {@code history} (flat) and {@code category-history} (by category, {@link SimulatorHistoryConfig});
+ * {@code history-length: N} alone declares the flat {@code history} of length N.
+ * Item fields: {@code id}, {@code category}, {@code content} (dense). Item category = {@code category}. Fully determined by the seed; the
+ * world (features, relevance) is the same with and without a cascade, and without one the log is
+ * the one earlier versions wrote.
  */
 public final class Simulator implements DataSource {
   private static final long HORIZON = 30L * 24 * 3600;
@@ -146,6 +152,16 @@ public final class Simulator implements DataSource {
         userLatent[u * l + d] = segCentroid[segment[u]][d] + 0.7 * worldRng.nextGaussian() / Math.sqrt(l);
       }
     }
+    double[] interest = null;
+    if (config.categoryInterest() > 0) {
+      // drawn from a stream split off after every other world draw, so the rest of the world is unchanged
+      SplittableRandom interestRng = worldRng.split();
+      interest = new double[nu * nk * l];
+      double w = config.categoryInterest() / Math.sqrt(l);
+      for (int k = 0; k < interest.length; k++) {
+        interest[k] = w * interestRng.nextGaussian();
+      }
+    }
     double[][] policy = new double[ng][ni];
     Alias[] alias = new Alias[ng];
     for (int g = 0; g < ng; g++) {
@@ -164,7 +180,8 @@ public final class Simulator implements DataSource {
       }
       alias[g] = new Alias(policy[g]);
     }
-    Truth truth = new Truth(l, userLatent, itemLatent, segment, policy, config.relevanceScale(), config.relevanceBias());
+    Truth truth = new Truth(l, userLatent, itemLatent, segment, policy, config.relevanceScale(), config.relevanceBias())
+        .withInterests(category, nk, interest);
     InteractionLog log;
     if (config.cascade() == null) {
       log = singleStageLog(logRng, truth, alias, segment, policy);
@@ -177,7 +194,13 @@ public final class Simulator implements DataSource {
 
     List<FieldSpec> fields = new java.util.ArrayList<>(List.of(
         FieldSpec.categorical("id", Side.QUERY, nu),
-        FieldSpec.categorical("segment", Side.QUERY, ng),
+        FieldSpec.categorical("segment", Side.QUERY, ng)));
+    if (config.history() != null) {
+      fields.add(FieldSpec.sequence("history", Side.QUERY, ni, config.history().flatLength()));
+      fields.add(FieldSpec.categorySequence("category-history", ni, config.history().length(),
+          config.history().byCategory()));
+    }
+    fields.addAll(List.of(
         FieldSpec.categorical("id", Side.ITEM, ni),
         FieldSpec.categorical("category", Side.ITEM, nk),
         FieldSpec.dense("content", Side.ITEM, dim)));
@@ -197,11 +220,12 @@ public final class Simulator implements DataSource {
       double[][] policy) {
     int nu = config.nUsers();
     // Log generation, user by user; then sorted by time.
-    int hi = Math.max(1, (int) Math.round(2 * config.interactionsPerUser() - 1));
+    int lo = config.minInteractionsPerUser();
+    int hi = Math.max(lo, (int) Math.round(2 * config.interactionsPerUser() - lo));
     int[] counts = new int[nu];
     long total = 0;
     for (int u = 0; u < nu; u++) {
-      counts[u] = 1 + logRng.nextInt(hi);
+      counts[u] = lo + logRng.nextInt(hi - lo + 1);
       total += counts[u];
     }
     if (total > Integer.MAX_VALUE - 8) {
@@ -291,18 +315,26 @@ public final class Simulator implements DataSource {
     private final double[][] policy;
     private final double scale;
     private final double bias;
+    /** Category-dependent interests: each item's category, the number of categories, offsets [user][category][L] or null. */
+    private final int[] category;
+    private final int numCategories;
+    private final double[] interest;
     /** With a cascade: P(reach stage s) per (segment or user, item), [3][key * numItems + item]. */
     private final float[][] stagePropensity;
     private final boolean perUser;
     private final double[] examination;
 
     Truth(int l, double[] userLatent, double[] itemLatent, int[] segment, double[][] policy, double scale, double bias) {
-      this(l, userLatent, itemLatent, segment, policy, scale, bias, null, false, null);
+      this(l, userLatent, itemLatent, segment, policy, scale, bias, null, 0, null, null, false, null);
     }
 
     private Truth(int l, double[] userLatent, double[] itemLatent, int[] segment, double[][] policy, double scale,
-        double bias, float[][] stagePropensity, boolean perUser, double[] examination) {
+        double bias, int[] category, int numCategories, double[] interest, float[][] stagePropensity, boolean perUser,
+        double[] examination) {
       this.l = l;
+      this.category = category;
+      this.numCategories = numCategories;
+      this.interest = interest;
       this.userLatent = userLatent;
       this.itemLatent = itemLatent;
       this.segment = segment;
@@ -315,7 +347,14 @@ public final class Simulator implements DataSource {
     }
 
     Truth withCascade(float[][] stagePropensity, boolean perUser, double[] examination) {
-      return new Truth(l, userLatent, itemLatent, segment, policy, scale, bias, stagePropensity, perUser, examination);
+      return new Truth(l, userLatent, itemLatent, segment, policy, scale, bias, category, numCategories, interest,
+          stagePropensity, perUser, examination);
+    }
+
+    /** With per-(user, category) latent offsets ({@code interest [users][categories][L]}, or null for none). */
+    Truth withInterests(int[] category, int numCategories, double[] interest) {
+      return new Truth(l, userLatent, itemLatent, segment, policy, scale, bias, category, numCategories, interest,
+          stagePropensity, perUser, examination);
     }
 
     @Override
@@ -323,11 +362,20 @@ public final class Simulator implements DataSource {
       return 1.0 / (1.0 + Math.exp(-logit(query, item)));
     }
 
-    /** The true relevance logit {@code scale <u, v_i> + bias}. */
+    /**
+     * The true relevance logit {@code scale <u, v_i> + bias}; with {@code category-interest} the
+     * user's latent for the item's category, {@code scale <u + offset_{u,k(i)}, v_i> + bias}.
+     */
     public double logit(int query, int item) {
       double s = 0;
       for (int d = 0; d < l; d++) {
         s += userLatent[query * l + d] * itemLatent[item * l + d];
+      }
+      if (interest != null) {
+        int at = (query * numCategories + category[item]) * l;
+        for (int d = 0; d < l; d++) {
+          s += interest[at + d] * itemLatent[item * l + d];
+        }
       }
       return scale * s + bias;
     }

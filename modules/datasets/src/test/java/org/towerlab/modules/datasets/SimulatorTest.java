@@ -84,7 +84,7 @@ class SimulatorTest {
   @Test
   void load_historyLength_declaresAQuerySequenceFieldAndKeepsTheLog() {
     SimulatorConfig withHistory = new SimulatorConfig(500, 200, null, null, null, null, 20.0, null, null, null, null,
-        null, 8, 7L, null);
+        null, null, null, 8, null, 7L, null, null);
     Dataset d = new Simulator(withHistory, 7L).load();
 
     FieldSpec history = d.schema().field(Side.QUERY, "history").orElseThrow();
@@ -94,7 +94,8 @@ class SimulatorTest {
     assertThat(new Simulator(SMALL, 7L).load().schema().field(Side.QUERY, "history")).isEmpty();
     assertThat(d.log().items()).isEqualTo(new Simulator(SMALL, 7L).load().log().items());
     assertThatThrownBy(() -> new SimulatorConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, -1, null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+        null, null, null, -1, null, null, null, null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
   }
 
   @Test

@@ -226,7 +226,7 @@ public final class GridSummary {
         .map(k -> k.substring("test/".length())).filter(k -> reportedByAll(outcomes, k)).sorted().toList();
   }
 
-  private static List<Method> group(List<ExperimentRunner.RunOutcome> outcomes) {
+  static List<Method> group(List<ExperimentRunner.RunOutcome> outcomes) {
     Map<String, List<ExperimentRunner.RunOutcome>> byName = new LinkedHashMap<>();
     Map<String, List<Integer>> seeds = new LinkedHashMap<>();
     for (ExperimentRunner.RunOutcome o : outcomes) {

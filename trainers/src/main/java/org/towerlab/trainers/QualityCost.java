@@ -1,0 +1,69 @@
+package org.towerlab.trainers;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.towerlab.api.config.SummaryConfig;
+import org.towerlab.tracking.plots.CostPlots;
+
+/**
+ * The quality-versus-cost charts of a grid with several methods: the quality metric (the declared
+ * {@code summary.primary-metric}, else test Recall@20, else test AUC) against
+ * {@code cost/flops-per-pair} (deterministic: the model's arithmetic per scored pair) and against
+ * {@code cost/us-per-1000-candidates} (measured on this machine, so it moves with the CPU and the
+ * load). Files {@code plots/quality-vs-flops.png} and {@code plots/quality-vs-latency.png} in the
+ * grid's directory.
+ */
+final class QualityCost {
+  static final String FLOPS = "cost/flops-per-pair";
+  static final String LATENCY = "cost/us-per-1000-candidates";
+
+  private QualityCost() {}
+
+  /** The metric the charts plot, or null when the runs report none of the candidates. */
+  static String qualityMetric(List<ExperimentRunner.RunOutcome> outcomes, SummaryConfig summary) {
+    List<String> candidates = new ArrayList<>();
+    if (summary != null && summary.primaryMetric() != null) {
+      candidates.add("test/" + summary.primaryMetric());
+    }
+    candidates.add("test/recall@20");
+    candidates.add("test/auc");
+    for (String c : candidates) {
+      if (outcomes.stream().allMatch(o -> o.metrics().containsKey(c))) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Writes the charts when the grid has at least two methods with costs; returns what it wrote. */
+  static List<Path> write(Path dir, String title, List<ExperimentRunner.RunOutcome> outcomes, SummaryConfig summary) {
+    List<Path> out = new ArrayList<>();
+    String quality = qualityMetric(outcomes, summary);
+    List<GridSummary.Method> methods = GridSummary.group(outcomes);
+    if (quality == null || methods.size() < 2) {
+      return out;
+    }
+    for (String cost : List.of(FLOPS, LATENCY)) {
+      if (!outcomes.stream().allMatch(o -> o.metrics().containsKey(cost))) {
+        continue;
+      }
+      Map<String, List<double[]>> points = new LinkedHashMap<>();
+      for (GridSummary.Method m : methods) {
+        List<double[]> p = new ArrayList<>();
+        for (ExperimentRunner.RunOutcome o : m.runs()) {
+          p.add(new double[] {o.metrics().get(cost), o.metrics().get(quality)});
+        }
+        points.put(m.name(), p);
+      }
+      boolean flops = cost.equals(FLOPS);
+      String file = flops ? "quality-vs-flops.png" : "quality-vs-latency.png";
+      String xLabel = flops ? "FLOPs per scored pair (log)" : "µs per 1,000 candidates, this machine (log)";
+      out.add(CostPlots.qualityVsCost(title + ": " + quality + " against " + (flops ? "FLOPs" : "latency"),
+          xLabel, quality, points, dir.resolve("plots").resolve(file)));
+    }
+    return out;
+  }
+}

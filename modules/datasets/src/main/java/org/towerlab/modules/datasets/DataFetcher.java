@@ -205,6 +205,7 @@ public final class DataFetcher {
   }
 
   private void download(DataPackage p, Path root, Download d, Path file, int index, int count) throws IOException {
+    requireLoopbackInTests(d.url());
     HttpRequest request = HttpRequest.newBuilder(URI.create(d.url()))
         .header("User-Agent", "towerlab-data-fetch")
         .timeout(Duration.ofMinutes(2))
@@ -336,6 +337,26 @@ public final class DataFetcher {
   }
 
   /** What to do by hand: the paragraph every failure ends with. */
+  /** System property the test build sets: downloads may only go to 127.0.0.1 / localhost. */
+  static final String LOOPBACK_ONLY = "towerlab.fetch.loopback-only";
+
+  /**
+   * Under the test build ({@value #LOOPBACK_ONLY}{@code =true}) a download from any host but the
+   * loopback is a bug in the test, which must serve its data from 127.0.0.1: tests never reach the
+   * internet, whatever the data folders of the machine hold.
+   */
+  static void requireLoopbackInTests(String url) {
+    if (!Boolean.getBoolean(LOOPBACK_ONLY)) {
+      return;
+    }
+    String host = URI.create(url).getHost();
+    if (host == null || !(host.equals("127.0.0.1") || host.equalsIgnoreCase("localhost") || host.equals("[::1]")
+        || host.equals("::1"))) {
+      throw new IllegalStateException("A test tried to download " + url + ": tests serve data from 127.0.0.1 only ("
+          + LOOPBACK_ONLY + "=true)");
+    }
+  }
+
   static String manual(DataPackage p, Path root) {
     StringBuilder s = new StringBuilder("To install " + p.name() + " by hand: ");
     if (p.downloads().size() == 1) {

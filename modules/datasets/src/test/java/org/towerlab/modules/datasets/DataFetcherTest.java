@@ -167,6 +167,19 @@ class DataFetcherTest {
   }
 
   @Test
+  void fetch_internetHostUnderTheTestBuild_isRefusedAndKeepsNothing() throws Exception {
+    byte[] zip = archive();
+    Path root = tmp.resolve("data");
+
+    assertThat(Boolean.getBoolean(DataFetcher.LOOPBACK_ONLY)).as("set by the surefire configuration").isTrue();
+    assertThatThrownBy(() -> fetcher.fetch(pkg("https://files.grouplens.org/datasets/movielens/ml-100k.zip", zip,
+        zip.length), root, false))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("tests serve data from 127.0.0.1 only");
+    assertThat(rootEntries(root)).isEmpty();
+  }
+
+  @Test
   void fetch_offline_saysWhatToDownloadAndWhere() throws Exception {
     byte[] zip = archive();
     String dead = LocalDataServer.deadUrl("/ml-100k.zip");

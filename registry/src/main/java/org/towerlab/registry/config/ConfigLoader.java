@@ -95,12 +95,16 @@ public final class ConfigLoader {
   public List<LoadedRun> loadRuns(Path file, List<String> overrides, Map<String, String> env) {
     Source src = parse(file);
     ObjectNode root = (ObjectNode) interpolate(src.tree(), "$", env, src);
+    List<Override> applied = new ArrayList<>();
     for (String override : overrides) {
-      applyOverride(root, override, src);
+      Override o = applyOverride(root, override, src);
+      if (o != null) {
+        applied.add(o);
+      }
     }
     SummaryConfig summary = summary(root, src);
     List<LoadedRun> runs = new ArrayList<>();
-    List<Child> children = expandGrid(root, src);
+    List<Child> children = expandGrid(root, src, applied);
     for (Child child : children) {
       Source childSrc = children.size() > 1 ? src.forRun(child.tree().path("run").asText()) : src;
       ObjectNode withDefaults = withDefaults(child.tree(), childSrc);
@@ -312,7 +316,10 @@ public final class ConfigLoader {
 
   // ---------------------------------------------------------------- overrides
 
-  private void applyOverride(ObjectNode root, String override, Source src) {
+  /** A {@code --set} outside {@code grid.}: its path and value, re-applied over grid values that would shadow it. */
+  private record Override(String text, List<String> segments, JsonNode value) {}
+
+  private Override applyOverride(ObjectNode root, String override, Source src) {
     int eq = override.indexOf('=');
     if (eq <= 0) {
       throw new UserException("Bad override '--set " + override + "' for " + src.file()
@@ -344,10 +351,11 @@ public final class ConfigLoader {
       ((ObjectNode) grid).set(String.join(".", segments.subList(1, segments.size())), value);
       src.inject(List.of("grid", String.join(".", segments.subList(1, segments.size()))), "--set " + override);
       src.inject(segments.subList(1, segments.size()), "--set " + override);
-      return;
+      return null;
     }
     set(root, segments, value, "override '--set " + override + "'", src);
     src.inject(segments, "--set " + override);
+    return new Override(override, segments, value);
   }
 
   private static List<String> segments(String dotted, String what, Source src) {
@@ -454,7 +462,14 @@ public final class ConfigLoader {
 
   private record Child(ObjectNode tree, Map<String, Object> gridValues) {}
 
-  private List<Child> expandGrid(ObjectNode root, Source src) {
+  /**
+   * Expands the grid. A {@code --set} whose path a grid entry of a child replaces (the entry's path
+   * equals the override's or is a prefix of it: a variant's {@code model:} replaces
+   * {@code --set model.item-tower.output-dim=16}) is applied again over that child, so the command
+   * line always has the last word instead of being dropped silently; where it no longer fits (a
+   * key the variant's component does not have) binding refuses it, naming the {@code --set}.
+   */
+  private List<Child> expandGrid(ObjectNode root, Source src, List<Override> overrides) {
     JsonNode grid = root.remove("grid");
     if (grid == null || grid.isNull() || (grid.isObject() && grid.isEmpty())) {
       return List.of(new Child(root, Map.of()));
@@ -489,16 +504,32 @@ public final class ConfigLoader {
       ObjectNode child = root.deepCopy();
       Map<String, Object> gridValues = new LinkedHashMap<>();
       List<String> labels = new ArrayList<>();
+      List<List<String>> setPaths = new ArrayList<>();
       for (int k = 0; k < paths.size(); k++) {
         JsonNode v = values.get(k).get(idx[k]);
         String path = paths.get(k);
         if (path.equals(VARIANT)) {
           labels.add(VARIANT + "=" + applyVariant(child, v, idx[k], src));
+          for (Iterator<String> f = v.fieldNames(); f.hasNext(); ) {
+            String key = f.next();
+            if (!key.equals("name")) {
+              setPaths.add(segments(key, "grid variant entry '" + key + "'", src));
+            }
+          }
         } else {
-          set(child, segments(path, "grid entry '" + path + "'", src), v.deepCopy(), "grid entry '" + path + "'", src);
+          List<String> segs = segments(path, "grid entry '" + path + "'", src);
+          set(child, segs, v.deepCopy(), "grid entry '" + path + "'", src);
+          setPaths.add(segs);
           labels.add(path + "=" + axisLabels.get(k).get(idx[k]));
         }
         gridValues.put(path, toJava(v));
+      }
+      for (Override o : overrides) {
+        boolean shadowed = setPaths.stream().anyMatch(g -> g.size() <= o.segments().size()
+            && o.segments().subList(0, g.size()).equals(g));
+        if (shadowed) {
+          set(child, o.segments(), o.value().deepCopy(), "override '--set " + o.text() + "'", src);
+        }
       }
       child.put("run", base + "[" + String.join(",", labels) + "]");
       children.add(new Child(child, Collections.unmodifiableMap(gridValues)));

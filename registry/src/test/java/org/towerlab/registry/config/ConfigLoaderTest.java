@@ -197,6 +197,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void grid_overrideUnderAGridReplacedSection_winsInEveryChild() throws IOException {
+    // the variant replaces model.query-tower; --set model.query-tower.dims must not be dropped silently
+    List<LoadedRun> runs = load(BASE + """
+        grid:
+          variant:
+            - {name: base}
+            - {name: deep, model.query-tower: {type: mlp, dims: [64, 32]}}
+        """, "model.query-tower.dims=[4]");
+    assertThat(runs).extracting(r -> ((Fixtures.TwoTowerConfig) r.config().model()).queryTower())
+        .containsExactly(new Fixtures.MlpTowerConfig(List.of(4), 0.0), new Fixtures.MlpTowerConfig(List.of(4), 0.0));
+  }
+
+  @Test
+  void grid_overrideAboveAGridPath_gridStillVariesTheChildren() throws IOException {
+    // --set model.query-tower={...} is refined by the grid's model.query-tower.dims, not reapplied over it
+    List<LoadedRun> runs = load(BASE + "grid: {model.query-tower.dims: [[8], [16, 8]]}\n",
+        "model.query-tower={type: mlp, dims: [2]}");
+    assertThat(runs).extracting(r -> ((Fixtures.TwoTowerConfig) r.config().model()).queryTower())
+        .containsExactly(new Fixtures.MlpTowerConfig(List.of(8), 0.0), new Fixtures.MlpTowerConfig(List.of(16, 8), 0.0));
+  }
+
+  @Test
   void grid_valuesWithTheSameType_getDistinctNames() throws IOException {
     List<LoadedRun> runs = load(BASE + "grid: {sampler: [{type: mixed, negatives: 2}, {type: mixed, negatives: 4}]}\n");
     assertThat(runs).extracting(r -> r.config().run())

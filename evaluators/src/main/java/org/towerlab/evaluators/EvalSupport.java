@@ -1,9 +1,14 @@
 package org.towerlab.evaluators;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.towerlab.api.UserException;
+import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.QueryKind;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.eval.EvalContext;
 import org.towerlab.api.eval.Evaluation;
@@ -16,16 +21,61 @@ final class EvalSupport {
 
   private EvalSupport() {}
 
+  /** Seen rows plus seed rows, per seen log (identity); weak keys, so finished runs' logs go. */
+  private static final Map<InteractionLog, InteractionLog> WITH_SEEDS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+  /** The seed rows {@code (q, q)} alone, per number of queries. */
+  private static final Map<Integer, InteractionLog> SEEDS = new ConcurrentHashMap<>();
+
   /**
    * The scorer an evaluator evaluates: the run's named scorer {@code name} (its {@code scorer:}
-   * option), or the scorer under test when {@code name} is null; with its seen items removed before
-   * any internal truncation ({@link Scorer#excluding}) when {@code seenExcluded}.
+   * option), or the scorer under test when {@code name} is null; with the items a query never gets
+   * ({@link #excluded}) removed before any internal truncation ({@link Scorer#excluding}).
    *
    * @param key the config key that named it, for the message ({@code scorer}, {@code reference})
    */
   static Scorer scorer(EvalContext ctx, String name, String path, String key, boolean seenExcluded) {
     Scorer s = name == null ? ctx.scorer() : named(ctx, name, path, key);
-    return seenExcluded && ctx.seen() != null ? s.excluding(ctx.seen()) : s;
+    InteractionLog excluded = excluded(ctx, seenExcluded);
+    return excluded != null ? s.excluding(excluded) : s;
+  }
+
+  /**
+   * The rows whose items are removed from a query's ranking: its seen rows when
+   * {@code excludeSeen}, and, when the queries are items ({@link QueryKind#ITEM}: related-item
+   * retrieval), the seed item itself, whatever {@code exclude-seen} says (an item is never its own
+   * related item). {@code null} when nothing is removed. The same log object is returned for the
+   * same inputs, so scorers that cache per seen set ({@code DenseScores}) compute once.
+   */
+  static InteractionLog excluded(EvalContext ctx, boolean excludeSeen) {
+    InteractionLog seen = excludeSeen ? ctx.seen() : null;
+    if (ctx.split().dataset().queryKind() != QueryKind.ITEM) {
+      return seen;
+    }
+    int n = ctx.split().dataset().numQueries();
+    InteractionLog seeds = SEEDS.computeIfAbsent(n, EvalSupport::seedRows);
+    return seen == null ? seeds : WITH_SEEDS.computeIfAbsent(seen, s -> concat(s, seeds));
+  }
+
+  /** The rows {@code (q, q)} for {@code q = 0 .. n-1}. */
+  private static InteractionLog seedRows(int n) {
+    int[] ids = new int[n];
+    for (int q = 0; q < n; q++) {
+      ids[q] = q;
+    }
+    return new InteractionLog(ids, ids.clone(), new long[n], Map.of(), null, null, null);
+  }
+
+  /** The queries and items of {@code a} then {@code b} (no labels: only the pairs matter). */
+  private static InteractionLog concat(InteractionLog a, InteractionLog b) {
+    int n = a.size() + b.size();
+    int[] q = new int[n];
+    int[] it = new int[n];
+    System.arraycopy(a.queries(), 0, q, 0, a.size());
+    System.arraycopy(b.queries(), 0, q, a.size(), b.size());
+    System.arraycopy(a.items(), 0, it, 0, a.size());
+    System.arraycopy(b.items(), 0, it, a.size(), b.size());
+    return new InteractionLog(q, it, new long[n], Map.of(), null, null, null);
   }
 
   private static Scorer named(EvalContext ctx, String name, String path, String key) {
@@ -60,9 +110,13 @@ final class EvalSupport {
         + " exclude-seen on the evaluator (" + path + ".exclude-seen).");
   }
 
-  /** Sorted distinct seen items per query id below {@code queryBound}, or null when none are removed. */
+  /**
+   * Sorted distinct removed items per query id below {@code queryBound} ({@link #excluded}: the seen
+   * items, and the seed item of an item query), or null when none are removed.
+   */
   static int[][] seen(EvalContext ctx, boolean excludeSeen, int queryBound) {
-    return excludeSeen && ctx.seen() != null ? QueryItems.sortedDistinct(ctx.seen(), null, queryBound) : null;
+    InteractionLog excluded = excluded(ctx, excludeSeen);
+    return excluded == null ? null : QueryItems.sortedDistinct(excluded, null, queryBound);
   }
 
   /** Throws when a target item lies outside the scorer's corpus. */

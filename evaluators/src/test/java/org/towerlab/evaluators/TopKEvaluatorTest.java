@@ -17,7 +17,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.towerlab.api.UserException;
+import org.towerlab.api.data.Dataset;
 import org.towerlab.api.data.InteractionLog;
+import org.towerlab.api.data.QueryKind;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.eval.EvalContext;
 import org.towerlab.api.eval.Evaluation;
@@ -132,6 +134,26 @@ class TopKEvaluatorTest {
 
     // q0: 0 1 2 -> target 2 at rank 3; q1: 4 1 2 -> target 2 at rank 3; q2 unchanged (rank 1).
     assertThat(e.perQuery().get("mrr@3")).containsExactly(new double[] {1.0 / 3, 1.0 / 3, 1}, within(EPS));
+  }
+
+  @Test
+  void evaluate_itemQueries_seedNeverRanked() {
+    // The same split with item queries (related items): query q's own item q is removed with
+    // exclude-seen false too, and on top of the seen items with exclude-seen true.
+    Split users = Fixtures.split(4, 6, TRAIN, TEST, Map.of("exclude-seen", false), false);
+    Dataset d = users.dataset();
+    Dataset items = new Dataset(d.name(), QueryKind.ITEM, d.schema(), d.queryFeatures(), d.itemFeatures(), d.log(),
+        d.itemCategory(), d.files(), null);
+    Split split = new Split(users.protocol(), users.settings(), items, users.train(), users.valid(), users.test(),
+        null, users.positiveLabel());
+    Evaluation unseen = new TopKEvaluator(config(List.of(3), null, null, null))
+        .evaluate(new EvalContext(split, "test", TEST, TRAIN, new MatrixScorer(SCORES), manager));
+    // q0 (seed 0): 1 2 3 -> target 2 at rank 2; q1 (seed 1): 4 2 3 -> rank 2; q2 (seed 2): 0 1 3 -> rank 1
+    assertThat(unseen.perQuery().get("mrr@3")).containsExactly(new double[] {0.5, 0.5, 1}, within(EPS));
+    Evaluation seen = new TopKEvaluator(config(List.of(3), null, null, true))
+        .evaluate(new EvalContext(split, "test", TEST, TRAIN, new MatrixScorer(SCORES), manager));
+    // q1 also loses its seen item 4: 2 3 5 -> target 2 at rank 1
+    assertThat(seen.perQuery().get("mrr@3")).containsExactly(new double[] {0.5, 1, 1}, within(EPS));
   }
 
   @Test

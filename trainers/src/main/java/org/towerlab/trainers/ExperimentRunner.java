@@ -150,6 +150,7 @@ public final class ExperimentRunner {
     writeText(boardDir.resolve("leaderboard.csv"), board.csv());
     writeText(boardDir.resolve("leaderboard.md"), board.markdown());
     Path recallPlot = recallPlot(boardDir, experiment, outcomes);
+    Path tradeoff = grid ? TradeoffPlot.write(outcomes, boardDir, experiment) : null; // related-item grids
     List<Path> costPlots = grid ? QualityCost.write(boardDir, experiment, outcomes, runs.get(0).summary()) : List.of();
     String summary = null;
     if (GridSummary.applies(outcomes)) {
@@ -171,6 +172,9 @@ public final class ExperimentRunner {
       parent.logArtifact(boardDir.resolve("leaderboard.md"), "");
       if (recallPlot != null) {
         parent.logArtifact(recallPlot, "plots");
+      }
+      if (tradeoff != null) {
+        parent.logArtifact(tradeoff, "plots");
       }
       for (Path p : costPlots) {
         parent.logArtifact(p, "plots");

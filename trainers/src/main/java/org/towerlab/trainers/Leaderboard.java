@@ -50,7 +50,8 @@ final class Leaderboard {
       return key.endsWith("/flops-per-pair") || key.endsWith("/us-per-1000-candidates") || key.endsWith("/us-per-query");
     }
     String k = key.substring(key.lastIndexOf('/') + 1);
-    return k.startsWith("recall@") || k.startsWith("ndcg@") || k.startsWith("hit@") || k.equals("auc")
+    return k.startsWith("recall@") || k.startsWith("ndcg@") || k.startsWith("hit@") || k.startsWith("relevant@")
+        || k.equals("auc")
         || k.equals("gauc") || k.equals("logloss") || k.equals("best-epoch") || k.equals("opa");
   }
 

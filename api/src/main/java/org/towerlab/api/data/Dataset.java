@@ -17,6 +17,8 @@ import java.util.Optional;
  *     (used by category-aware samplers and losses, for example DAT's category alignment)
  * @param files provenance of each file read: path to "sha256:...;rows=N"
  * @param groundTruth the true relevance behind a simulated data set, if any
+ * @param relevance the semantic relevance of an item to a query computed from content, or
+ *     {@code null}; set by related-item sources ({@link QueryKind#ITEM}), see {@link PairRelevance}
  */
 public record Dataset(
     String name,
@@ -27,7 +29,8 @@ public record Dataset(
     InteractionLog log,
     int[] itemCategory,
     Map<String, String> files,
-    GroundTruth groundTruth) {
+    GroundTruth groundTruth,
+    PairRelevance relevance) {
 
   public Dataset {
     files = files == null ? Map.of() : Map.copyOf(files);
@@ -35,6 +38,13 @@ public record Dataset(
       throw new IllegalArgumentException("itemCategory has " + itemCategory.length + " entries for "
           + itemFeatures.size() + " items");
     }
+  }
+
+  /** A data set without a semantic relevance rule. */
+  public Dataset(String name, QueryKind queryKind, Schema schema, FeatureTable queryFeatures,
+      FeatureTable itemFeatures, InteractionLog log, int[] itemCategory, Map<String, String> files,
+      GroundTruth groundTruth) {
+    this(name, queryKind, schema, queryFeatures, itemFeatures, log, itemCategory, files, groundTruth, null);
   }
 
   public int numQueries() {

@@ -10,7 +10,9 @@ import java.util.Map;
  * {@code [e * dim, (e + 1) * dim)} of {@code dense(name)}. Sequence fields are not stored here:
  * they are derived per example from the training log (see {@link FieldKind#SEQUENCE}).
  *
- * <p>The {@code id} field is implicit: entity ids are {@code 0 .. size-1}.
+ * <p>The {@code id} field is implicit: entity ids are {@code 0 .. size-1}. A source that remaps
+ * the ids of its files may record the original id of each entity ({@link #keys()}), so that files
+ * keyed by those ids (precomputed embeddings, relevance pairs) can be joined later.
  */
 public final class FeatureTable {
   private final Side side;
@@ -18,6 +20,7 @@ public final class FeatureTable {
   private final Map<String, int[]> categorical;
   private final Map<String, int[][]> multiCategorical;
   private final Map<String, float[]> dense;
+  private final String[] keys;
 
   private FeatureTable(Builder b) {
     this.side = b.side;
@@ -25,6 +28,21 @@ public final class FeatureTable {
     this.categorical = Map.copyOf(b.categorical);
     this.multiCategorical = Map.copyOf(b.multiCategorical);
     this.dense = Map.copyOf(b.dense);
+    this.keys = b.keys;
+  }
+
+  /**
+   * The original id of each entity as written in the source's files (entity {@code e} is
+   * {@code keys()[e]}), or {@code null} when the source does not record them: then the files'
+   * ids are the entity ids {@code 0 .. size-1} themselves (the simulator).
+   */
+  public String[] keys() {
+    return keys == null ? null : keys.clone();
+  }
+
+  /** The original id of entity {@code e}, or {@code e} itself when no keys are recorded. */
+  public String key(int e) {
+    return keys == null ? Integer.toString(e) : keys[e];
   }
 
   public Side side() {
@@ -71,6 +89,7 @@ public final class FeatureTable {
     private final Map<String, int[]> categorical = new LinkedHashMap<>();
     private final Map<String, int[][]> multiCategorical = new LinkedHashMap<>();
     private final Map<String, float[]> dense = new LinkedHashMap<>();
+    private String[] keys;
 
     private Builder(Side side, int size) {
       this.side = side;
@@ -92,6 +111,15 @@ public final class FeatureTable {
     public Builder dense(String name, float[] values, int dim) {
       check(name, values.length, dim);
       dense.put(name, values);
+      return this;
+    }
+
+    /** The original id of each entity, one per entity ({@link FeatureTable#keys()}). */
+    public Builder keys(String[] originalIds) {
+      if (originalIds.length != size) {
+        throw new IllegalArgumentException("keys has " + originalIds.length + " values, expected " + size);
+      }
+      keys = originalIds.clone();
       return this;
     }
 

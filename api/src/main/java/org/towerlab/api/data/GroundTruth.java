@@ -10,4 +10,13 @@ public interface GroundTruth {
 
   /** Probability that the logging policy exposed {@code item} to {@code query}. */
   double exposurePropensity(int query, int item);
+
+  /**
+   * The true semantic similarity of two items (for example the cosine of their true latent content
+   * vectors), in {@code [-1, 1]}, or {@code NaN} when the world has no item-level truth. Related-item
+   * data built on a simulator use it as the true relevance of a candidate to its seed item.
+   */
+  default double itemSimilarity(int a, int b) {
+    return Double.NaN;
+  }
 }

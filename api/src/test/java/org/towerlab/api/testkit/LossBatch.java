@@ -30,7 +30,8 @@ import org.towerlab.api.nn.Tensors;
  * </ul>
  * Scores are uniform in [-1, 1] from a seeded generator; weights are {@code null}. Tower outputs
  * are absent unless added with {@link #withHeads} (losses that score heads themselves, GNOLR's
- * levels, MVKE's tasks).
+ * levels, MVKE's tasks); the rows' ids ({@link LossInput#ids()}) unless added with {@link #withIds}
+ * (losses that read per-item data, such as popularity weights).
  */
 public final class LossBatch {
   public final TrainingRows mode;
@@ -54,6 +55,9 @@ public final class LossBatch {
   public float[] itemHeads;
   public int heads;
   public int headDim;
+  /** The rows' query and item ids {@code [B]} ({@link LossInput.Ids}), or null. */
+  public long[] queryIds;
+  public long[] itemIds;
 
   public LossBatch(TrainingRows mode, int rows) {
     this.mode = mode;
@@ -124,6 +128,19 @@ public final class LossBatch {
     return this;
   }
 
+  /**
+   * Adds the rows' query and item ids: the loss input then has {@link LossInput#ids()} with these
+   * ids and row indices {@code 0 .. B-1} (in the permuted order after {@link #permute}).
+   */
+  public LossBatch withIds(long[] queries, long[] items) {
+    if (queries.length != rows || items.length != rows) {
+      throw new IllegalArgumentException("ids need " + rows + " rows, got " + queries.length + " and " + items.length);
+    }
+    this.queryIds = queries.clone();
+    this.itemIds = items.clone();
+    return this;
+  }
+
   private static float[] normal(SplittableRandom rng, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
@@ -169,7 +186,20 @@ public final class LossBatch {
     y.headDim = headDim;
     y.queryHeads = rowsOf(queryHeads, perm, heads * headDim);
     y.itemHeads = rowsOf(itemHeads, perm, heads * headDim);
+    y.queryIds = idsOf(queryIds, perm);
+    y.itemIds = idsOf(itemIds, perm);
     return y;
+  }
+
+  private static long[] idsOf(long[] v, int[] perm) {
+    if (v == null) {
+      return null;
+    }
+    long[] out = new long[perm.length];
+    for (int i = 0; i < perm.length; i++) {
+      out[i] = v[perm[i]];
+    }
+    return out;
   }
 
   private static float[] rowsOf(float[] v, int[] perm, int width) {
@@ -187,7 +217,8 @@ public final class LossBatch {
    * The arrays of this batch on {@code manager}, by field name ({@code scores}, {@code negatives},
    * {@code negativeMask}, {@code scoreLogQ}, {@code negativeLogQ}, {@code label.<name>},
    * {@code weights}, {@code teacher}, {@code listScores}, {@code listLabels}, {@code listMask},
-   * {@code listTeacher}, {@code queryHeads}, {@code itemHeads}); only the non-null fields.
+   * {@code listTeacher}, {@code queryHeads}, {@code itemHeads}, and the ids as int64
+   * {@code queryIds}, {@code itemIds}); only the non-null fields.
    */
   public Map<String, NDArray> arrays(NDManager manager) {
     Map<String, NDArray> a = new LinkedHashMap<>();
@@ -205,6 +236,10 @@ public final class LossBatch {
     put(a, "listTeacher", listTeacher, manager, new Shape(rows, listLength));
     put(a, "queryHeads", queryHeads, manager, new Shape(rows, heads, headDim));
     put(a, "itemHeads", itemHeads, manager, new Shape(rows, heads, headDim));
+    if (queryIds != null && itemIds != null) {
+      a.put("queryIds", Tensors.create(manager, queryIds));
+      a.put("itemIds", Tensors.create(manager, itemIds));
+    }
     return a;
   }
 
@@ -232,7 +267,20 @@ public final class LossBatch {
         .list(arrays.get("listScores"), arrays.get("listLabels"), arrays.get("listMask"))
         .listTeacher(arrays.get("listTeacher"))
         .outputs(output(arrays.get("queryHeads")), output(arrays.get("itemHeads")))
+        .ids(ids(arrays.get("queryIds"), arrays.get("itemIds")))
         .build();
+  }
+
+  private static LossInput.Ids ids(NDArray queries, NDArray items) {
+    if (queries == null || items == null) {
+      return null;
+    }
+    long[] q = queries.toLongArray();
+    int[] rows = new int[q.length];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = i;
+    }
+    return new LossInput.Ids(q, items.toLongArray(), rows, null, null);
   }
 
   /** An output whose heads are {@code heads} and whose embedding is them flattened; null for null. */

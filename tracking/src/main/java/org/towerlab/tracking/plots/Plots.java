@@ -76,6 +76,31 @@ public final class Plots {
   }
 
   /**
+   * A trade-off scatter: one labelled point per method (Meta's related items: the relevant share of
+   * the top-K against engagement recall@K, as relabelling and IPW strength vary).
+   *
+   * @param points method label to {@code {x, y}}
+   */
+  public static Path tradeoff(String title, Map<String, double[]> points, String xLabel, String yLabel, Path png) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    points.forEach((label, xy) -> {
+      XYSeries s = new XYSeries(label, false, true);
+      s.add(xy[0], xy[1]);
+      data.addSeries(s);
+    });
+    JFreeChart chart = ChartFactory.createScatterPlot(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true,
+        false, false);
+    chart.setBackgroundPaint(Color.WHITE);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(220, 220, 220));
+    plot.setRangeGridlinePaint(new Color(220, 220, 220));
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+    return save(chart, png);
+  }
+
+  /**
    * Extracts K to value from metric names such as {@code test/recall@20} (any prefix, the given
    * metric name, then {@code @K}).
    */

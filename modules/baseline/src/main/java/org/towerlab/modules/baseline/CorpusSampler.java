@@ -15,7 +15,7 @@ public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.P
   private final int numNegatives;
   private final boolean shared;
   private final double alpha;
-  private double[] cumulative;
+  private volatile double[] cumulative;
   private float[] logQ;
 
   public CorpusSampler(int numNegatives, boolean shared, double alpha) {
@@ -24,7 +24,13 @@ public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.P
     this.alpha = alpha;
   }
 
-  private synchronized void build(SamplerContext ctx) {
+  private void build(SamplerContext ctx) {
+    if (cumulative == null) {
+      buildOnce(ctx);
+    }
+  }
+
+  private synchronized void buildOnce(SamplerContext ctx) {
     if (cumulative != null) {
       return;
     }
@@ -35,15 +41,16 @@ public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.P
       w[i] = alpha == 0 ? 1.0 : Math.pow(ctx.frequency().count(i) + 1.0, alpha);
       total += w[i];
     }
-    cumulative = new double[n];
+    double[] cum = new double[n];
     logQ = new float[n];
     double run = 0;
     for (int i = 0; i < n; i++) {
       run += w[i];
-      cumulative[i] = run / total;
+      cum[i] = run / total;
       logQ[i] = (float) Math.log(w[i] / total);
     }
-    cumulative[n - 1] = 1.0;
+    cum[n - 1] = 1.0;
+    cumulative = cum; // published last: a non-null cumulative means logQ is built too
   }
 
   @Override

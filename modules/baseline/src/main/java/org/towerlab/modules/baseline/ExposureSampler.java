@@ -25,15 +25,23 @@ import org.towerlab.api.sampling.SamplerContext;
 public final class ExposureSampler implements Sampler, Proposal, Compatibility {
   private final int numNegatives;
   private final boolean logq;
-  private Map<Long, long[]> byQuery;
-  private Map<Long, Map<Long, Integer>> counts;
+  private volatile Map<Long, long[]> byQuery;
+  /** c(q, j) keyed {@code q * numItems + j}: one lookup per probability (the mix asks B x B per step). */
+  private Map<Long, Integer> counts;
+  private long numItems;
 
   public ExposureSampler(ExposureSamplerConfig config) {
     this.numNegatives = config.numNegatives();
     this.logq = config.logq();
   }
 
-  private synchronized void build(SamplerContext ctx) {
+  private void build(SamplerContext ctx) {
+    if (byQuery == null) {
+      buildOnce(ctx);
+    }
+  }
+
+  private synchronized void buildOnce(SamplerContext ctx) {
     if (byQuery != null) {
       return;
     }
@@ -42,16 +50,18 @@ public final class ExposureSampler implements Sampler, Proposal, Compatibility {
     for (int q : neg.queries()) {
       size.merge((long) q, 1, Integer::sum);
     }
-    byQuery = new HashMap<>();
+    Map<Long, long[]> pools = new HashMap<>();
+    numItems = ctx.numItems();
     counts = new HashMap<>();
     Map<Long, Integer> fill = new HashMap<>();
     for (int r = 0; r < neg.size(); r++) {
       long q = neg.queries()[r];
       long it = neg.items()[r];
-      long[] items = byQuery.computeIfAbsent(q, x -> new long[size.get(x)]);
+      long[] items = pools.computeIfAbsent(q, x -> new long[size.get(x)]);
       items[fill.merge(q, 1, Integer::sum) - 1] = it;
-      counts.computeIfAbsent(q, x -> new HashMap<>()).merge(it, 1, Integer::sum);
+      counts.merge(q * numItems + it, 1, Integer::sum);
     }
+    byQuery = pools; // published last: a non-null byQuery means every field is built
   }
 
   @Override
@@ -86,11 +96,8 @@ public final class ExposureSampler implements Sampler, Proposal, Compatibility {
   @Override
   public double probability(long query, long item, SamplerContext ctx) {
     build(ctx);
-    long[] pool = byQuery.get(query);
-    if (pool == null) {
-      return 0;
-    }
-    return counts.get(query).getOrDefault(item, 0) / (double) pool.length;
+    Integer c = counts.get(query * numItems + item);
+    return c == null ? 0 : c / (double) byQuery.get(query).length;
   }
 
   @Override

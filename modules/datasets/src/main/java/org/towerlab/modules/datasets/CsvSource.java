@@ -129,8 +129,17 @@ public final class CsvSource implements DataSource {
     }
     InteractionLog log = new InteractionLog(qs, is, times, labels, logging.exposed(), logging.positions(),
         logging.propensities(), logging.requests(), logging.stages());
+    qb.keys(keys(qVocab));
+    ib.keys(keys(iVocab));
     return new Dataset(config.name(), QueryKind.USER, new Schema(fields), qb.build(), ib.build(), log, category,
         files, null);
+  }
+
+  /** The original id of each dense id. */
+  private static String[] keys(Map<String, Integer> vocab) {
+    String[] out = new String[vocab.size()];
+    vocab.forEach((k, v) -> out[v] = k);
+    return out;
   }
 
   /** The optional logging columns: exposure, request, position, propensity, stage. */

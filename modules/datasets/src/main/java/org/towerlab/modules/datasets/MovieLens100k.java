@@ -13,7 +13,9 @@ import org.towerlab.api.data.Dataset;
  *
  * <p>Query fields: {@code id}, {@code age} (bucket), {@code gender}, {@code occupation}, and
  * {@code history} when configured. Item fields: {@code id}, {@code genres} (up to 6),
- * {@code year} (release-year bucket). Label {@code rating}. Item category = first genre.
+ * {@code year} (release-year bucket), and {@code title} (word tokens, multi-categorical) when
+ * {@code title-tokens} is set. Label {@code rating}. Item category = first genre. Original ids are
+ * recorded as the tables' keys.
  */
 public final class MovieLens100k implements DataSource {
   static final String HINT = "Download MovieLens 100K (ml-100k.zip) from"
@@ -65,11 +67,11 @@ public final class MovieLens100k implements DataSource {
       }
       String date = f[2].trim();
       int year = date.length() >= 4 ? parseYear(date.substring(date.length() - 4)) : 0;
-      a.itemInfo.put(id, new MovieLensAssembler.ItemInfo(java.util.Arrays.copyOf(g, n), year));
+      a.itemInfo.put(id, new MovieLensAssembler.ItemInfo(java.util.Arrays.copyOf(g, n), year, f[1]));
     }, a.files);
 
     a.checkReferences(data, line -> Columns.split(line, '\t', false), users, items);
-    return a.build("ml-100k", config.historyLength(), true);
+    return a.build("ml-100k", config.historyLength(), true, config.titleTokens());
   }
 
   private static int parseYear(String s) {

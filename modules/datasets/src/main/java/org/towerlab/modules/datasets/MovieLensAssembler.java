@@ -34,7 +34,17 @@ final class MovieLensAssembler {
 
   record UserInfo(int ageBucket, int gender, String occupation) {}
 
-  record ItemInfo(int[] genres, int year) {}
+  /** An item's genres, release year and (when read) title; {@code title} may be null. */
+  record ItemInfo(int[] genres, int year, String title) {
+    ItemInfo(int[] genres, int year) {
+      this(genres, year, null);
+    }
+  }
+
+  /** Words left out of title tokens: articles and prepositions in the languages of the titles. */
+  static final java.util.Set<String> TITLE_STOPWORDS = java.util.Set.of("the", "a", "an", "of", "and", "in", "to",
+      "on", "for", "at", "by", "with", "from", "is", "la", "le", "les", "il", "de", "des", "du", "el", "los", "der",
+      "die", "das", "den", "et");
 
   final Columns.Ints users = new Columns.Ints();
   final Columns.Ints items = new Columns.Ints();
@@ -189,7 +199,33 @@ final class MovieLensAssembler {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /**
+   * The distinct lower-case word tokens of a title, in order: the trailing {@code (year)} removed,
+   * split at every character that is not a letter or digit, tokens shorter than two characters and
+   * {@link #TITLE_STOPWORDS} dropped ({@code "Shawshank Redemption, The (1994)"} gives
+   * {@code [shawshank, redemption]}).
+   */
+  static List<String> titleTokens(String title) {
+    String t = TITLE_YEAR.matcher(title).replaceAll("").toLowerCase(java.util.Locale.ROOT);
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    for (String w : t.split("[^\\p{L}\\p{N}]+")) {
+      if (w.length() >= 2 && !TITLE_STOPWORDS.contains(w)) {
+        out.add(w);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   Dataset build(String name, int historyLength, boolean withUserFeatures) {
+    return build(name, historyLength, withUserFeatures, 0);
+  }
+
+  /**
+   * @param titleTokens when positive, an item field {@code title} (multi-categorical) holding the
+   *     first {@code titleTokens} tokens of each title ({@link #titleTokens}), ids in the sorted
+   *     vocabulary of all titles' tokens
+   */
+  Dataset build(String name, int historyLength, boolean withUserFeatures, int titleTokens) {
     int[] rawUsers = users.toArray();
     int[] rawItems = items.toArray();
     Columns.IntIds userIds = new Columns.IntIds(rawUsers);
@@ -238,8 +274,39 @@ final class MovieLensAssembler {
     fields.add(FieldSpec.categorical("id", Side.ITEM, ni));
     fields.add(FieldSpec.multiCategorical("genres", Side.ITEM, GENRES.size(), MAX_GENRES));
     fields.add(FieldSpec.categorical("year", Side.ITEM, YEAR_BUCKETS));
-    FeatureTable it = FeatureTable.builder(Side.ITEM, ni)
-        .multiCategorical("genres", genres).categorical("year", year).build();
+    FeatureTable.Builder itb = FeatureTable.builder(Side.ITEM, ni)
+        .multiCategorical("genres", genres).categorical("year", year);
+    if (titleTokens > 0) {
+      List<List<String>> tokens = new ArrayList<>();
+      java.util.TreeSet<String> vocab = new java.util.TreeSet<>();
+      for (int i = 0; i < ni; i++) {
+        ItemInfo info = itemInfo.get(itemIds.sortedOriginal[i]);
+        List<String> t = info == null || info.title() == null ? List.of() : titleTokens(info.title());
+        t = t.subList(0, Math.min(titleTokens, t.size()));
+        tokens.add(t);
+        vocab.addAll(t);
+      }
+      Map<String, Integer> index = new HashMap<>();
+      for (String w : vocab) {
+        index.put(w, index.size());
+      }
+      int[][] title = new int[ni][];
+      for (int i = 0; i < ni; i++) {
+        title[i] = tokens.get(i).stream().mapToInt(index::get).toArray();
+      }
+      fields.add(FieldSpec.multiCategorical("title", Side.ITEM, Math.max(1, index.size()), titleTokens));
+      itb.multiCategorical("title", title);
+    }
+    String[] userKeys = new String[nu];
+    for (int u = 0; u < nu; u++) {
+      userKeys[u] = Integer.toString(userIds.sortedOriginal[u]);
+    }
+    String[] itemKeys = new String[ni];
+    for (int i = 0; i < ni; i++) {
+      itemKeys[i] = Integer.toString(itemIds.sortedOriginal[i]);
+    }
+    q.keys(userKeys);
+    FeatureTable it = itb.keys(itemKeys).build();
 
     Map<String, float[]> labels = new LinkedHashMap<>();
     labels.put("rating", ratings.toArray());

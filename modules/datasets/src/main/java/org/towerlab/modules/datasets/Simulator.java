@@ -363,6 +363,26 @@ public final class Simulator implements DataSource {
     }
 
     /**
+     * The cosine of the two items' true latent vectors {@code v_a, v_b} (the world's content, of
+     * which the {@code content} field is a noisy projection): about 1 within a category, spread
+     * around 0 across categories.
+     */
+    @Override
+    public double itemSimilarity(int a, int b) {
+      double ab = 0;
+      double aa = 0;
+      double bb = 0;
+      for (int d = 0; d < l; d++) {
+        double x = itemLatent[a * l + d];
+        double y = itemLatent[b * l + d];
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+      }
+      return aa == 0 || bb == 0 ? 0.0 : ab / Math.sqrt(aa * bb);
+    }
+
+    /**
      * The true relevance logit {@code scale <u, v_i> + bias}; with {@code category-interest} the
      * user's latent for the item's category, {@code scale <u + offset_{u,k(i)}, v_i> + bias}.
      */

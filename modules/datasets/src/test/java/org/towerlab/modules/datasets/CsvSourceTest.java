@@ -51,6 +51,8 @@ class CsvSourceTest {
       assertThat(f.maxLength()).isEqualTo(2);
     });
     assertThat(d.files()).hasSize(2);
+    assertThat(d.itemFeatures().keys()).containsExactly("a", "b", "c", "d");
+    assertThat(d.queryFeatures().keys()).containsExactly("u1", "u2");
   }
 
   @Test

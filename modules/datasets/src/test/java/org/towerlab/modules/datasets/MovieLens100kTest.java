@@ -89,6 +89,35 @@ class MovieLens100kTest {
   }
 
   @Test
+  void load_titleTokens_addsTitleFieldAndKeysHoldOriginalIds(@TempDir Path dir) {
+    fixture(dir, "3\t5\t4\t300\n1\t2\t5\t100\n1\t1\t3\t200\n");
+
+    Dataset plain = load(dir, 0);
+    Dataset titled = new MovieLens100k(new MovieLens100kConfig(dir.toString(), 0, null, 1)).load();
+
+    assertThat(plain.schema().field(Side.ITEM, "title")).isEmpty();
+    // one token kept per title (toy, goldeneye, caf\u00e9); their vocabulary, sorted: caf\u00e9, goldeneye, toy
+    assertThat(titled.schema().field(Side.ITEM, "title")).hasValueSatisfying(f -> {
+      assertThat(f.kind()).isEqualTo(FieldKind.MULTI_CATEGORICAL);
+      assertThat(f.cardinality()).isEqualTo(3);
+      assertThat(f.maxLength()).isEqualTo(1);
+    });
+    assertThat(titled.itemFeatures().multiCategorical("title")).isDeepEqualTo(new int[][] {{2}, {1}, {0}});
+    assertThat(titled.itemFeatures().keys()).containsExactly("1", "2", "5");
+    assertThat(titled.queryFeatures().keys()).containsExactly("1", "3");
+    assertThat(titled.itemFeatures().key(2)).isEqualTo("5");
+  }
+
+  @Test
+  void titleTokens_articlesYearAndShortWordsDropped() {
+    assertThat(MovieLensAssembler.titleTokens("Shawshank Redemption, The (1994)"))
+        .containsExactly("shawshank", "redemption");
+    assertThat(MovieLensAssembler.titleTokens("Star Wars (1977)")).containsExactly("star", "wars");
+    assertThat(MovieLensAssembler.titleTokens("Die Hard: With a Vengeance (1995)")).containsExactly("hard", "vengeance");
+    assertThat(MovieLensAssembler.titleTokens("Se7en (1995)")).containsExactly("se7en");
+  }
+
+  @Test
   void load_nonNumericRating_namesFileLineAndText(@TempDir Path dir) {
     fixture(dir, "1\t1\t5\t100\n1\t2\tfive\t200\n");
 

@@ -2,6 +2,7 @@ package org.towerlab.modules.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,35 @@ class SimulatorTest {
     for (int r = 1; r < log.size(); r++) {
       assertThat(log.timestamps()[r]).isGreaterThanOrEqualTo(log.timestamps()[r - 1]);
     }
+  }
+
+  @Test
+  void itemSimilarity_isTheLatentCosine_higherWithinACategory() {
+    Dataset d = new Simulator(SMALL, 7L).load();
+    GroundTruth t = d.truth().orElseThrow();
+    int[] cat = d.itemCategory();
+    double same = 0;
+    double other = 0;
+    int ns = 0;
+    int no = 0;
+    for (int a = 0; a < 60; a++) {
+      assertThat(t.itemSimilarity(a, a)).isCloseTo(1.0, within(1e-12));
+      for (int b = a + 1; b < 60; b++) {
+        double s = t.itemSimilarity(a, b);
+        assertThat(s).isBetween(-1.0 - 1e-12, 1.0 + 1e-12).isCloseTo(t.itemSimilarity(b, a),
+            within(1e-12));
+        if (cat[a] == cat[b]) {
+          same += s;
+          ns++;
+        } else {
+          other += s;
+          no++;
+        }
+      }
+    }
+    // items are their category centroid plus noise of norm about 0.5: same-category cosines near 0.8
+    assertThat(same / ns).isGreaterThan(0.6);
+    assertThat(other / no).isLessThan(same / ns - 0.4);
   }
 
   @Test

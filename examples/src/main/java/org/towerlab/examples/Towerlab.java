@@ -260,12 +260,27 @@ public final class Towerlab implements Callable<Integer> {
           throw new UserException(config + " (run " + run.config().run() + "): " + e.getMessage(), e);
         }
       }
+      // a tune: section's trials are checked too (their values bind, the combinations are valid)
+      List<org.towerlab.trainers.Tuner.TrialSpec> trials = runs.get(0).tune() == null ? List.of()
+          : org.towerlab.trainers.Tuner.trials(parent.registry(), runs);
+      for (org.towerlab.trainers.Tuner.TrialSpec t : trials) {
+        try {
+          buildAll(t.run().config());
+        } catch (UserException e) {
+          throw new UserException(config + " (tuning trial " + t.run().config().run() + "): " + e.getMessage(), e);
+        }
+      }
       if (!noData) {
         // progress lines (data loaded, split sizes) go to stderr: stdout holds the verdict only
-        new ExperimentRunner(parent.registry(), parent.err).splitFrom(splitFrom).check(runs);
+        ExperimentRunner checker = new ExperimentRunner(parent.registry(), parent.err).splitFrom(splitFrom);
+        checker.check(runs);
+        if (!trials.isEmpty()) {
+          checker.check(trials.stream().filter(t -> t.sameAs() == null).map(t -> t.run()).toList());
+        }
       }
       String split = splitFrom == null ? "" : "; " + SplitCheck.check(parent.registry(), runs, splitFrom);
-      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)" + (noData ? " (data not loaded)" : "")
+      parent.out.println("OK: " + config + ": " + runs.size() + " run(s)"
+          + (trials.isEmpty() ? "" : ", " + trials.size() + " tuning trial(s)") + (noData ? " (data not loaded)" : "")
           + split);
       return 0;
     }

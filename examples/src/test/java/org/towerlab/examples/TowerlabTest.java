@@ -68,6 +68,21 @@ class TowerlabTest {
   }
 
   @Test
+  void validate_tuneSection_countsTheTrials() throws IOException {
+    String file = write(GOOD + "grid: {seed: [1, 2]}\ntune: {trials: 3, space: {model.limit: {int-uniform: [5, 50]}}}\n");
+    assertThat(run("validate", file, "--no-data")).isZero();
+    assertThat(out()).isEqualTo("OK: " + file + ": 2 run(s), 3 tuning trial(s) (data not loaded)\n");
+  }
+
+  @Test
+  void validate_tuneValueThatDoesNotBind_exitTwoNamingTheSpaceEntry() throws IOException {
+    String file = write(GOOD + "tune: {trials: 2, space: {model.limit: [five]}}\n");
+    assertThat(run("validate", file, "--no-data")).isEqualTo(2);
+    assertThat(err()).contains("tune.space entry 'model.limit'").doesNotContain("\tat ");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
   void validate_unknownKey_exitTwoWithPathAndNoStackTrace() throws IOException {
     String file = write(GOOD.replace("users: 5", "userz: 5"));
     assertThat(run("validate", file)).isEqualTo(2);

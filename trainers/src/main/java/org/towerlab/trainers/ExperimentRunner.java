@@ -117,6 +117,9 @@ public final class ExperimentRunner {
     }
     String experiment = runs.get(0).config().name();
     Path expDir = outRoot.resolve(slug(experiment));
+    // tune: a validation-only search per method first; the runs then use the chosen values
+    Tuner.Search search = runs.get(0).tune() == null ? null : new Tuner(this, registry, console).search(runs, expDir, resume);
+    runs = search == null ? runs : search.chosen();
     boolean grid = runs.size() > 1;
     // every run is checked (components, data) before anything is written
     List<Prepared> prepared = new ArrayList<>();
@@ -137,7 +140,7 @@ public final class ExperimentRunner {
     try {
       for (int i = 0; i < runs.size(); i++) {
         console.printf(Locale.ROOT, "== run %d/%d: %s%n", i + 1, runs.size(), runs.get(i).config().run());
-        outcomes.add(runOne(prepared.get(i), expDir, resume, parent == null ? null : parent.runId()));
+        outcomes.add(runOne(prepared.get(i), expDir, resume, parent == null ? null : parent.runId(), false));
       }
     } catch (RuntimeException e) {
       if (parent != null) {
@@ -160,7 +163,11 @@ public final class ExperimentRunner {
       writeText(boardDir.resolve("summary.csv"), s.csv());
     }
     Path agreement = grid ? LoggedVersusTruth.write(outcomes, boardDir) : null; // truth-agreement.md, simulator grids
+    Path tuned = search == null ? null : search.write(boardDir, outcomes); // tune.md, tune.csv
     if (parent != null) {
+      if (tuned != null) {
+        parent.logArtifact(tuned, "");
+      }
       if (agreement != null) {
         parent.logArtifact(agreement, "");
       }
@@ -184,6 +191,9 @@ public final class ExperimentRunner {
     }
     console.println();
     console.println(board.markdown());
+    if (search != null) {
+      console.println(search.console());
+    }
     if (summary != null) {
       console.println("Summary over seeds:");
       console.println(summary);
@@ -193,7 +203,7 @@ public final class ExperimentRunner {
   }
 
   /** A run whose components are built and whose data is loaded and split: nothing written yet. */
-  private record Prepared(LoadedRun run, Seeds seeds, Split split, Model model, Sampler sampler, Loss loss,
+  record Prepared(LoadedRun run, Seeds seeds, Split split, Model model, Sampler sampler, Loss loss,
       TrainingStrategy strategy, List<Evaluator> evaluators) {}
 
   /**
@@ -203,7 +213,7 @@ public final class ExperimentRunner {
    * run directory or tracker run exists, so they leave no partial output; each names the config
    * file and the run.
    */
-  private Prepared prepare(LoadedRun run) {
+  Prepared prepare(LoadedRun run) {
     try {
       return prepareRun(run);
     } catch (UserException e) {
@@ -256,7 +266,13 @@ public final class ExperimentRunner {
     return new Prepared(written, seeds, split, model, sampler, loss, strategy, evaluators);
   }
 
-  private RunOutcome runOne(Prepared prepared, Path expDir, boolean resume, String parentRunId) {
+  /**
+   * Trains and evaluates one run and writes its directory.
+   *
+   * @param validationOnly a tuning trial: only the validation part is scored (no test metrics, no
+   *     per-query test file, no embeddings), so a search can never look at the test part
+   */
+  RunOutcome runOne(Prepared prepared, Path expDir, boolean resume, String parentRunId, boolean validationOnly) {
     LoadedRun run = prepared.run();
     ExperimentConfig cfg = run.config();
     Seeds seeds = prepared.seeds();
@@ -278,6 +294,9 @@ public final class ExperimentRunner {
     tags.put("loss", typeOf(cfg.loss()));
     tags.put("data.hash", hash(split.dataset().files().toString()));
     tags.put("data.name", split.dataset().name());
+    if (validationOnly) {
+      tags.put("towerlab.tune", "trial");
+    }
     tracker.start(new RunSpec(cfg.name(), cfg.run(), dir.getFileName().toString(), dir, parentRunId, tags));
     try {
       writeText(dir.resolve("config.yaml"), registry.toYaml(run.raw()));
@@ -308,12 +327,15 @@ public final class ExperimentRunner {
             ? new TowerScorer(model, new FeatureBatches(split), split.dataset().numItems(), manager)
             : model.fixedScorer(split)) {
           Evaluations.Result valid = Evaluations.evaluate(evaluators, split, "valid", scorer, stages, manager);
-          Evaluations.Result test = Evaluations.evaluate(evaluators, split, "test", scorer, stages, manager);
+          Evaluations.Result test = validationOnly ? null
+              : Evaluations.evaluate(evaluators, split, "test", scorer, stages, manager);
           metrics.putAll(valid.metrics());
-          metrics.putAll(test.metrics());
+          if (test != null) {
+            metrics.putAll(test.metrics());
+          }
           // every stage of a cascade (and a distillation teacher) on its own: <part>/<stage>/<metric>
           List<Evaluator> unpinned = evaluators.stream().filter(e -> e.scorerNames().isEmpty()).toList();
-          for (Map.Entry<String, Scorer> st : stages.entrySet()) {
+          for (Map.Entry<String, Scorer> st : validationOnly ? Map.<String, Scorer>of().entrySet() : stages.entrySet()) {
             // test only: each stage's validation history is in its own run (stages/<stage>/)
             Evaluations.evaluate(unpinned, split, "test", st.getValue(), Map.of(), manager).metrics()
                 .forEach((k, v) -> metrics.put("test/" + st.getKey() + "/" + k.substring("test/".length()), v));
@@ -325,8 +347,10 @@ public final class ExperimentRunner {
           for (Map.Entry<String, Scorer> st : result.stages().entrySet()) {
             metrics.putAll(Costs.measure("cost/" + st.getKey() + "/", st.getValue(), Double.NaN));
           }
-          writePerQuery(dir.resolve("per-query-test.csv"), test);
-          if (scorer instanceof TowerScorer ts) {
+          if (test != null) {
+            writePerQuery(dir.resolve("per-query-test.csv"), test);
+          }
+          if (scorer instanceof TowerScorer ts && !validationOnly) {
             Embeddings.write(dir.resolve("embeddings"), model, ts, new FeatureBatches(split), split, manager);
           }
         } finally {
@@ -357,7 +381,9 @@ public final class ExperimentRunner {
         }
       }
       tracker.logArtifact(dir.resolve("metrics.json"), "");
-      tracker.logArtifact(dir.resolve("per-query-test.csv"), "");
+      if (!validationOnly) {
+        tracker.logArtifact(dir.resolve("per-query-test.csv"), "");
+      }
       tracker.logArtifact(dir.resolve("effective-config.yaml"), "");
       tracker.logArtifact(dir.resolve("config.yaml"), "");
       tracker.logArtifact(dir.resolve(Provenance.FILE), "");
@@ -439,7 +465,7 @@ public final class ExperimentRunner {
   }
 
   /** The grid's config file as written (the parent run records the grid, not one child). */
-  private String sourceText(LoadedRun run) {
+  String sourceText(LoadedRun run) {
     try {
       return Files.readString(run.source());
     } catch (IOException e) {
@@ -544,7 +570,7 @@ public final class ExperimentRunner {
   /** A cached data set or split and the seed streams drawn to make it. */
   private record Cached<T>(T value, java.util.Set<String> streams) {}
 
-  private Tracker tracker(ExperimentConfig cfg, Seeds seeds) {
+  Tracker tracker(ExperimentConfig cfg, Seeds seeds) {
     ComponentConfig.Tracker tc = cfg.tracking();
     String env = System.getenv("MLFLOW_TRACKING_URI");
     if (env != null && !env.isBlank() && "local".equals(typeOf(tc)) && registry.find(Kind.TRACKER, "mlflow").isPresent()) {
@@ -615,7 +641,7 @@ public final class ExperimentRunner {
    * {@code id}, {@code id-2}, ... created atomically, so two processes starting at once never get
    * the same.
    */
-  private static Path uniqueDir(Path parent, String id, boolean resume) {
+  static Path uniqueDir(Path parent, String id, boolean resume) {
     Path dir = parent.resolve(id);
     try {
       if (resume) {

@@ -115,6 +115,7 @@ public final class Preflight {
         if (model.trainable()) { // an untrained model (most-popular) monitors nothing
           monitor(run, metrics, where);
         }
+        tuneMetric(run, metrics, where);
       }
     }
   }
@@ -276,6 +277,15 @@ public final class Preflight {
           + known + " on validation. Set trainer.monitor to one of them, or add the evaluator (or the k in ks)"
           + " that reports it.");
     }
+  }
+
+  /** {@code tune.metric}, when the file has a {@code tune:} section, must be a metric the evaluators report. */
+  private static void tuneMetric(LoadedRun run, Set<String> metrics, String where) {
+    if (run.tune() == null || metrics.isEmpty() || metrics.contains(run.tune().metric())) {
+      return;
+    }
+    throw new UserException(where + ": $.tune.metric is '" + run.tune().metric() + "', but the evaluators report "
+        + new TreeSet<>(metrics) + " on validation. Set tune.metric to one of them.");
   }
 
   private static void expect(NDArray scores, long size, String where, String what, String shape) {

@@ -34,6 +34,7 @@ import org.towerlab.api.UserException;
 import org.towerlab.api.config.ComponentConfig;
 import org.towerlab.api.config.ExperimentConfig;
 import org.towerlab.api.config.SummaryConfig;
+import org.towerlab.api.config.TuneConfig;
 import org.towerlab.registry.Registration;
 import org.towerlab.registry.Registry;
 import org.towerlab.registry.Suggestions;
@@ -60,7 +61,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *       {@code model} are required;
  *   <li>take the top-level {@code summary:} section (how a seed grid's summary tests methods,
  *       {@link SummaryConfig}) off the tree, like {@code grid:}: it changes no run, so it is not
- *       part of the runs' effective configs and ids;
+ *       part of the runs' effective configs and ids; the same for the {@code tune:} section
+ *       ({@link TuneConfig}: a hyperparameter search the runner does before the runs);
  *   <li>bind each child to {@link ExperimentConfig}; every binding error becomes a
  *       {@link UserException} naming the file, the line when the key is in the file, the JSON path,
  *       and what is expected.
@@ -103,15 +105,38 @@ public final class ConfigLoader {
       }
     }
     SummaryConfig summary = summary(root, src);
+    TuneConfig tune = tune(root, src);
     List<LoadedRun> runs = new ArrayList<>();
     List<Child> children = expandGrid(root, src, applied);
     for (Child child : children) {
       Source childSrc = children.size() > 1 ? src.forRun(child.tree().path("run").asText()) : src;
       ObjectNode withDefaults = withDefaults(child.tree(), childSrc);
       ExperimentConfig cfg = bind(withDefaults, childSrc);
-      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues(), summary));
+      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues(), summary, tune));
     }
     return List.copyOf(runs);
+  }
+
+  /**
+   * {@code run} with config values replaced (a tuning trial, or the chosen configuration): each
+   * dotted path of {@code values} is set in a copy of the run's raw tree, the run is renamed
+   * {@code runName}, and the tree is completed with the defaults and bound again. The result keeps
+   * the run's grid values and {@code summary}, and has no {@code tune} section.
+   *
+   * @param origin names the values in error messages (for example {@code "tune.space"})
+   * @throws org.towerlab.api.UserException when a value does not bind (wrong type, unknown key)
+   */
+  public LoadedRun withValues(LoadedRun run, Map<String, JsonNode> values, String runName, String origin) {
+    ObjectNode tree = ((ObjectNode) run.raw()).deepCopy();
+    Source src = new Source(run.source(), tree, null).forRun(runName);
+    for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+      List<String> segs = segments(e.getKey(), origin + " entry '" + e.getKey() + "'", src);
+      src.inject(segs, origin + " entry '" + e.getKey() + "'");
+      set(tree, segs, e.getValue().deepCopy(), origin + " entry '" + e.getKey() + "'", src);
+    }
+    tree.put("run", runName);
+    ExperimentConfig cfg = bind(withDefaults(tree, src), src);
+    return new LoadedRun(run.source(), cfg, tree, registry.effective(cfg), run.gridValues(), run.summary(), null);
   }
 
   /**
@@ -457,6 +482,31 @@ public final class ConfigLoader {
   }
 
   static final String SUMMARY = "summary";
+  static final String TUNE = "tune";
+
+  /** Holder so that binding errors name {@code $.tune.<key>}. */
+  private record TuneSection(TuneConfig tune) {}
+
+  /** Removes {@code tune:} from {@code root} and binds it (null when absent). */
+  private TuneConfig tune(ObjectNode root, Source src) {
+    JsonNode node = root.remove(TUNE);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new UserException(src.where("$.tune") + "$.tune must be a mapping, for example `tune: {trials: 12,"
+          + " space: {trainer.learning-rate: {log-uniform: [0.0005, 0.01]}}}`, got " + node + ".");
+    }
+    ObjectNode holder = JsonNodeFactory.instance.objectNode();
+    holder.set(TUNE, node);
+    try {
+      return yaml.treeToValue(holder, TuneSection.class).tune();
+    } catch (JsonMappingException e) {
+      throw translate(e, holder, src);
+    } catch (JsonProcessingException e) {
+      throw new UserException(src.where("$.tune") + e.getOriginalMessage(), e);
+    }
+  }
 
   // ---------------------------------------------------------------- grid
 
@@ -676,6 +726,7 @@ public final class ConfigLoader {
       if (u.getReferringClass() == ExperimentConfig.class) {
         known.add("grid");
         known.add(SUMMARY);
+        known.add(TUNE);
         owner = " (top level)";
       } else {
         owner = registry.forConfigClass(u.getReferringClass())

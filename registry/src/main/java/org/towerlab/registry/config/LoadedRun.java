@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.towerlab.api.config.ExperimentConfig;
 import org.towerlab.api.config.SummaryConfig;
+import org.towerlab.api.config.TuneConfig;
 
 /**
  * One run of a loaded config file (one child of a grid, or the only run).
@@ -17,12 +18,20 @@ import org.towerlab.api.config.SummaryConfig;
  *     when the file has no grid)
  * @param summary the file's top-level {@code summary:} section (every default when absent); it is
  *     not part of {@code config} or {@code effective}, since it does not change the run
+ * @param tune the file's top-level {@code tune:} section, or null when the file has none; like
+ *     {@code summary}, it is not part of {@code config} or {@code effective}
  */
 public record LoadedRun(Path source, ExperimentConfig config, JsonNode raw, JsonNode effective,
-    Map<String, Object> gridValues, SummaryConfig summary) {
+    Map<String, Object> gridValues, SummaryConfig summary, TuneConfig tune) {
 
   public LoadedRun {
     summary = summary == null ? SummaryConfig.DEFAULT : summary;
+  }
+
+  /** A run without a {@code tune:} section. */
+  public LoadedRun(Path source, ExperimentConfig config, JsonNode raw, JsonNode effective,
+      Map<String, Object> gridValues, SummaryConfig summary) {
+    this(source, config, raw, effective, gridValues, summary, null);
   }
 
   /** A run without a {@code summary:} section (every default). */

@@ -242,6 +242,54 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tune_section_boundForEveryRunButNotPartOfTheirEffectiveConfig() throws IOException {
+    String tune = "tune: {trials: 3, space: {trainer.lr: {log-uniform: [0.001, 0.1]}}}\n";
+    List<LoadedRun> runs = load(BASE + tune + "grid: {seed: [1, 2]}\n", "tune.trials=5");
+    List<LoadedRun> plain = load(BASE + "grid: {seed: [1, 2]}\n");
+    assertThat(runs).allSatisfy(r -> {
+      assertThat(r.tune().trials()).isEqualTo(5);
+      assertThat(r.tune().space()).containsOnlyKeys("trainer.lr");
+      assertThat(r.effective().has("tune")).isFalse();
+    });
+    assertThat(runs.get(1).effective()).isEqualTo(plain.get(1).effective());
+    assertThat(plain.get(0).tune()).isNull();
+  }
+
+  @Test
+  void tune_unknownKeyOrBadValue_userExceptionNamingThePath() {
+    assertThatThrownBy(() -> load(BASE + "tune: {trials: 2, trails: 3, space: {seed: [1]}}\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.tune.trails")
+        .hasMessageContaining("trials");
+    assertThatThrownBy(() -> load(BASE + "tune: {trials: 3, space: {trainer.lr: {gauss: [1, 2]}}}\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.tune")
+        .hasMessageContaining("space entry 'trainer.lr'");
+    assertThatThrownBy(() -> load(BASE + "tune: [3]\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.tune must be a mapping");
+  }
+
+  @Test
+  void withValues_setsThePathsRenamesAndRebinds() throws IOException {
+    LoadedRun run = load(BASE + "tune: {trials: 1, space: {trainer.lr: [0.5]}}\n").get(0);
+    LoadedRun tuned = loader.withValues(run, Map.of("trainer.lr",
+        com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.5), "seed",
+        com.fasterxml.jackson.databind.node.LongNode.valueOf(3)), "toy-exp[trial=1]", "tune.space");
+    assertThat(tuned.config().trainer()).isEqualTo(new PlainConfig(1, 0.5));
+    assertThat(tuned.config().seed()).isEqualTo(3L);
+    assertThat(tuned.config().run()).isEqualTo("toy-exp[trial=1]");
+    assertThat(tuned.effective().get("trainer").get("lr").asDouble()).isEqualTo(0.5);
+    assertThat(tuned.tune()).isNull();
+    assertThat(run.config().trainer()).isEqualTo(new PlainConfig(1, 0.01)); // the original is untouched
+    assertThatThrownBy(() -> loader.withValues(run, Map.of("trainer.lr",
+        com.fasterxml.jackson.databind.node.TextNode.valueOf("fast")), "toy-exp[trial=1]", "tune.space"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("tune.space entry 'trainer.lr'")
+        .hasMessageContaining("toy-exp[trial=1]");
+  }
+
+  @Test
   void summary_unknownKeyOrBadValue_userExceptionNamingThePath() {
     assertThatThrownBy(() -> load(BASE + "summary: {primary: recall@20}\n"))
         .isInstanceOf(UserException.class)

@@ -25,9 +25,9 @@ public final class BaselineModule extends TowerlabModule {
     register(Kind.SAMPLER, "in-batch", InBatchSamplerConfig.class, (c, ctx) -> new InBatchSampler(c),
         "The batch's other positives, with their log frequency for logQ correction");
     register(Kind.SAMPLER, "uniform", UniformSamplerConfig.class,
-        (c, ctx) -> new CorpusSampler(c.numNegatives(), c.shared(), 0.0), "Items drawn uniformly from the corpus");
+        (c, ctx) -> new CorpusSampler(c.numNegatives(), c.shared(), 0.0, c.excludePositives()), "Items drawn uniformly from the corpus");
     register(Kind.SAMPLER, "popularity", PopularitySamplerConfig.class,
-        (c, ctx) -> new CorpusSampler(c.numNegatives(), c.shared(), c.alpha()),
+        (c, ctx) -> new CorpusSampler(c.numNegatives(), c.shared(), c.alpha(), c.excludePositives()),
         "Items drawn in proportion to (count + 1)^alpha");
     register(Kind.SAMPLER, "mixed", MixedSamplerConfig.class, (c, ctx) -> new MixedSampler(c),
         "In-batch negatives plus shared uniform corpus negatives (mixed negative sampling)");

@@ -10,18 +10,41 @@ import org.towerlab.api.sampling.SamplerContext;
  * Draws negatives from the item corpus with probability proportional to {@code (count + 1)^alpha}
  * (alpha = 0 is uniform), with replacement, by binary search over the cumulative distribution
  * (built once, lazily, from the training frequencies). Reports {@code log q(item)} for logQ.
+ *
+ * <p>With {@code excludePositives} (per-query sets only) a draw that is a known training positive
+ * of the row's query is redrawn, as RecBole's negative sampler does for BPR: the draws then follow
+ * {@code q(i) / (1 - Q(P_u))} over the items outside the query's positives {@code P_u}. The reported
+ * {@code log q} stays the corpus one; the two differ by {@code log(1 - Q(P_u))}, a constant per row,
+ * which BPR and a softmax over the row's candidates do not see. A query whose draws keep hitting
+ * its positives (more than {@value #MAX_REDRAWS} redraws, a query that likes almost the whole
+ * corpus) keeps the last draw.
  */
 public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.Proposal {
   private final int numNegatives;
   private final boolean shared;
   private final double alpha;
+  private final boolean excludePositives;
+  static final int MAX_REDRAWS = 100;
   private volatile double[] cumulative;
   private float[] logQ;
 
   public CorpusSampler(int numNegatives, boolean shared, double alpha) {
+    this(numNegatives, shared, alpha, false);
+  }
+
+  /**
+   * @param excludePositives redraw a query's known training positives (per-query sets only)
+   * @throws IllegalArgumentException when {@code excludePositives} is asked for a shared set
+   */
+  public CorpusSampler(int numNegatives, boolean shared, double alpha, boolean excludePositives) {
+    if (shared && excludePositives) {
+      throw new IllegalArgumentException("exclude-positives needs shared: false (a shared set is scored by every"
+          + " query, so it cannot leave out each query's own positives)");
+    }
     this.numNegatives = numNegatives;
     this.shared = shared;
     this.alpha = alpha;
+    this.excludePositives = excludePositives;
   }
 
   private void build(SamplerContext ctx) {
@@ -108,8 +131,12 @@ public final class CorpusSampler implements Sampler, org.towerlab.api.sampling.P
     long[][] ids = new long[b][numNegatives];
     float[][] lq = new float[b][numNegatives];
     for (int r = 0; r < b; r++) {
+      long q = request.queries()[r];
       for (int j = 0; j < numNegatives; j++) {
         int item = draw(rng);
+        for (int k = 0; excludePositives && k < MAX_REDRAWS && ctx.isKnownPositive(q, item); k++) {
+          item = draw(rng);
+        }
         ids[r][j] = item;
         lq[r][j] = logQ[item];
       }

@@ -1,12 +1,15 @@
 package org.towerlab.modules.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.towerlab.api.sampling.Negatives;
 import org.towerlab.api.sampling.Sampler;
+import org.towerlab.api.testkit.FakeSamplerContext;
 import org.towerlab.api.testkit.SamplerContract;
 
 /** The {@code uniform} and {@code popularity} samplers: contracts for each configuration, then hand checks. */
@@ -25,6 +28,19 @@ class CorpusSamplerTest {
     @Override
     protected Sampler newSampler() {
       return new CorpusSampler(3, false, 0.0);
+    }
+  }
+
+  @Nested
+  class UniformPerQueryExcludingPositives extends SamplerContract {
+    @Override
+    protected Sampler newSampler() {
+      return new CorpusSampler(3, false, 0.0, true);
+    }
+
+    @Override
+    protected boolean excludesKnownPositives() {
+      return true;
     }
   }
 
@@ -64,6 +80,33 @@ class CorpusSamplerTest {
         assertThat(v).isCloseTo((float) Math.log(0.25), within(1e-6f));
       }
     }
+  }
+
+  @Test
+  void sample_excludePositives_drawsOnlyTheQuerysNonPositives() {
+    // query 0 liked items 0, 1 and 2: its only admissible negative is item 3; query 1 liked nothing
+    FakeSamplerContext ctx = FakeSamplerContext.of(new long[] {60, 30, 10, 0},
+        Set.of(FakeSamplerContext.pair(0, 0), FakeSamplerContext.pair(0, 1), FakeSamplerContext.pair(0, 2)), null);
+    CorpusSampler s = new CorpusSampler(50, false, 0.0, true);
+    Negatives n = s.sample(Counts.request(2, 3), ctx);
+    assertThat(n.perQuery()[0]).containsOnly(3L);
+    assertThat(n.perQuery()[1]).contains(0L, 1L, 2L);
+  }
+
+  @Test
+  void sample_withoutExcludePositives_drawsTheQuerysPositivesToo() {
+    FakeSamplerContext ctx = FakeSamplerContext.of(new long[] {60, 30, 10, 0},
+        Set.of(FakeSamplerContext.pair(0, 0), FakeSamplerContext.pair(0, 1), FakeSamplerContext.pair(0, 2)), null);
+    Negatives n = new CorpusSampler(50, false, 0.0).sample(Counts.request(1, 3), ctx);
+    assertThat(n.perQuery()[0]).contains(0L, 1L, 2L);
+  }
+
+  @Test
+  void config_excludePositivesWithSharedSet_isRefused() {
+    assertThatThrownBy(() -> new UniformSamplerConfig(1, true, true)).hasMessageContaining("shared: false");
+    assertThatThrownBy(() -> new PopularitySamplerConfig(1, null, null, true)).hasMessageContaining("shared: false");
+    assertThat(new UniformSamplerConfig(1, false, true).excludePositives()).isTrue();
+    assertThat(new UniformSamplerConfig(null, null, null).excludePositives()).isFalse();
   }
 
   @Test

@@ -77,10 +77,10 @@ import org.towerlab.tracking.provenance.Provenance;
 final class Bench {
   /** What to measure. */
   enum Part {
-    TRAIN, EVAL, SCORING, MEMORY;
+    TRAIN, EVAL, SCORING, MEMORY, PYTORCH, CROSSOVER, VOCAB, TWO_JOBS, SCALE;
 
     String label() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -100,6 +100,7 @@ final class Bench {
   private final boolean quick;
   private final List<Row> rows = new ArrayList<>();
   private final Map<String, Split> splits = new HashMap<>();
+  private PerfBench.Options perfOptions = PerfBench.Options.defaults();
 
   /**
    * @param out results and the final table
@@ -113,17 +114,28 @@ final class Bench {
     this.quick = quick;
   }
 
-  /** Parses {@code --what}: one part or {@code all}. */
+  /** Settings of the performance parts ({@link PerfBench}). */
+  Bench perfOptions(PerfBench.Options options) {
+    this.perfOptions = options;
+    return this;
+  }
+
+  /**
+   * Parses {@code --what}: one part or {@code all}. {@code all} is every part but {@code pytorch}:
+   * the PyTorch comparison needs Python and a PyTorch download, so it runs only when asked for
+   * ({@code --compare-pytorch} or {@code --what pytorch}); every other part is plain Java.
+   */
   static Set<Part> parts(String what) {
     if ("all".equalsIgnoreCase(what)) {
-      return EnumSet.allOf(Part.class);
+      return EnumSet.complementOf(EnumSet.of(Part.PYTORCH));
     }
     for (Part p : Part.values()) {
       if (p.label().equalsIgnoreCase(what)) {
         return EnumSet.of(p);
       }
     }
-    throw new UserException("Unknown benchmark '" + what + "' in --what. Known: [train, eval, scoring, memory, all].");
+    throw new UserException("Unknown benchmark '" + what + "' in --what. Known: [train, eval, scoring, memory,"
+        + " pytorch, crossover, vocab, two-jobs, scale, all].");
   }
 
   /** Runs the parts in order, then prints the Markdown table. */
@@ -138,6 +150,11 @@ final class Bench {
         case EVAL -> eval();
         case SCORING -> scoring();
         case MEMORY -> memory();
+        case PYTORCH -> new PerfBench(this, out, quick, perfOptions).pytorch(rows);
+        case CROSSOVER -> new PerfBench(this, out, quick, perfOptions).crossover(rows);
+        case VOCAB -> new PerfBench(this, out, quick, perfOptions).vocab(rows);
+        case TWO_JOBS -> new PerfBench(this, out, quick, perfOptions).twoJobs(rows);
+        case SCALE -> new PerfBench(this, out, quick, perfOptions).scale(rows);
         default -> throw new IllegalStateException(p.toString());
       }
     }
@@ -253,14 +270,20 @@ final class Bench {
 
   // ---------------------------------------------------------------- training harness
 
-  /** One training run's split and its per-epoch metrics and RSS. */
-  private record Measured(Split split, Map<Integer, Map<String, Double>> epochMetrics, Map<Integer, Long> rssKb) {}
+  /** One training run's split and its per-epoch metrics, RSS and process CPU seconds. */
+  record Measured(Split split, Map<Integer, Map<String, Double>> epochMetrics, Map<Integer, Long> rssKb,
+      Map<Integer, Double> cpuSeconds) {}
 
-  private record Components(Model model, Sampler sampler, Loss loss, List<Evaluator> evaluators) {}
+  record Components(Model model, Sampler sampler, Loss loss, List<Evaluator> evaluators) {}
 
   /** Trains the two-tower through {@link PlainTrainer} directly, recording every epoch. */
-  private Measured trainRun(String dataYaml, int epochs, boolean validate) {
-    ExperimentConfig cfg = config(dataYaml, epochs, validate);
+  Measured trainRun(String dataYaml, int epochs, boolean validate) {
+    return trainRun(dataYaml, epochs, validate, Map.of());
+  }
+
+  /** Like {@link #trainRun(String, int, boolean)} with extra {@code trainer:} settings. */
+  Measured trainRun(String dataYaml, int epochs, boolean validate, Map<String, String> trainer) {
+    ExperimentConfig cfg = config(dataYaml, epochs, validate, trainer);
     Split split = split(dataYaml, cfg);
     Seeds seeds = new Seeds(cfg.seed());
     Components c = components(cfg, seeds);
@@ -278,10 +301,10 @@ final class Bench {
     } finally {
       deleteQuietly(dir);
     }
-    return new Measured(split, recorder.epochs, recorder.rssKb);
+    return new Measured(split, recorder.epochs, recorder.rssKb, recorder.cpuSeconds);
   }
 
-  private Components components(ExperimentConfig cfg, Seeds seeds) {
+  Components components(ExperimentConfig cfg, Seeds seeds) {
     Model model = registry.build(Kind.MODEL, cfg.model(), "$.model", seeds, Model.class);
     Sampler sampler = registry.build(Kind.SAMPLER, cfg.sampler(), "$.sampler", seeds, Sampler.class);
     Loss loss = registry.build(Kind.LOSS, cfg.loss(), "$.loss", seeds, Loss.class);
@@ -293,7 +316,7 @@ final class Bench {
     return new Components(model, sampler, loss, evaluators);
   }
 
-  private static Params initialize(Components c, Split split, Seeds seeds, NDManager manager) {
+  static Params initialize(Components c, Split split, Seeds seeds, NDManager manager) {
     Params params = new Params(manager, seeds.stream("init"));
     c.model.initialize(new InitContext(params.scope("model"), split, null));
     if (c.loss instanceof Parameterized p) {
@@ -303,7 +326,7 @@ final class Bench {
   }
 
   /** Loads and splits the data once per data setting. */
-  private Split split(String dataYaml, ExperimentConfig cfg) {
+  Split split(String dataYaml, ExperimentConfig cfg) {
     Split cached = splits.get(dataYaml);
     if (cached != null) {
       return cached;
@@ -325,6 +348,13 @@ final class Bench {
    * settings of {@code examples/quickstart.yaml}, without early stopping.
    */
   ExperimentConfig config(String dataYaml, int epochs, boolean validate) {
+    return config(dataYaml, epochs, validate, Map.of());
+  }
+
+  /** {@link #config(String, int, boolean)} with extra {@code trainer:} settings (YAML flow values). */
+  ExperimentConfig config(String dataYaml, int epochs, boolean validate, Map<String, String> trainer) {
+    StringBuilder extra = new StringBuilder();
+    trainer.forEach((k, v) -> extra.append(", ").append(k).append(": ").append(v));
     String yaml = """
         name: bench
         seed: 1
@@ -336,11 +366,11 @@ final class Bench {
           interaction: {type: cosine, temperature: 0.1}
         sampler: {type: in-batch}
         loss: {type: sampled-softmax}
-        trainer: {type: plain, epochs: %d, batch-size: 1024, learning-rate: 0.002, patience: 0}
+        trainer: {type: plain, epochs: %d, batch-size: 1024, learning-rate: 0.002, patience: 0%s}
         evaluators:
           - {type: topk, ks: [10, 20, 50]}
         tracking: {type: local}
-        """.formatted(dataYaml, epochs);
+        """.formatted(dataYaml, epochs, extra);
     try {
       JsonNode tree = registry.mapper().readTree(yaml);
       return new ConfigLoader(registry).bind(tree, "towerlab bench (" + (validate ? "with" : "without")
@@ -351,15 +381,15 @@ final class Bench {
   }
 
   /** ML-100K, or its small simulator stand-in under {@code --quick}. */
-  private String ml100k() {
+  String ml100k() {
     return quick ? QUICK_STAND_IN : ML100K;
   }
 
-  private String ml100kLabel() {
+  String ml100kLabel() {
     return quick ? "simulator stand-in for ML-100K (--quick)" : "ML-100K per-user-ratio (min-rating 3)";
   }
 
-  private static String modelSetting() {
+  static String modelSetting() {
     return "two-tower MLP 32/[128]/64, cosine/0.1, in-batch sampled softmax (logQ), batch 1024";
   }
 
@@ -456,7 +486,7 @@ final class Bench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static Path tempDir() {
+  static Path tempDir() {
     try {
       return Files.createTempDirectory("towerlab-bench-");
     } catch (IOException e) {
@@ -464,7 +494,7 @@ final class Bench {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException | UncheckedIOException e) {
@@ -502,6 +532,8 @@ final class Bench {
   static final class EpochRecorder implements Tracker {
     final Map<Integer, Map<String, Double>> epochs = new TreeMap<>();
     final Map<Integer, Long> rssKb = new TreeMap<>();
+    final Map<Integer, Double> cpuSeconds = new TreeMap<>();
+    private long lastCpu = processCpuNanos();
 
     @Override
     public void start(RunSpec spec) {}
@@ -518,6 +550,18 @@ final class Bench {
     public void logMetrics(Map<String, Double> metrics, long step) {
       epochs.put((int) step, Map.copyOf(metrics));
       rssKb.put((int) step, residentKb());
+      long now = processCpuNanos();
+      cpuSeconds.put((int) step, (now - lastCpu) / 1e9);
+      lastCpu = now;
+    }
+
+    /** CPU time of every thread of this process (Java and native), or 0 where unavailable. */
+    static long processCpuNanos() {
+      if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+          instanceof com.sun.management.OperatingSystemMXBean os) {
+        return os.getProcessCpuTime();
+      }
+      return 0;
     }
 
     @Override

@@ -97,6 +97,7 @@ public final class Towerlab implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    org.towerlab.trainers.EngineRuntime.prepare(); // before the engine loads: no spin-waiting threads
     int code = new Towerlab(Registry::discover, System.getenv(), System.out, System.err).execute(args);
     System.out.flush();
     System.exit(code);
@@ -225,6 +226,7 @@ public final class Towerlab implements Callable<Integer> {
     @Override
     public Integer call() {
       List<LoadedRun> runs = parent.load(config, overrides);
+      org.towerlab.trainers.EngineRuntime.apply(runs.get(0).runtime());
       return new ExperimentRunner(parent.registry(), parent.out).splitFrom(splitFrom).run(runs, outDir, resume);
     }
   }
@@ -519,17 +521,45 @@ public final class Towerlab implements Callable<Integer> {
     @ParentCommand Towerlab parent;
 
     @Option(names = "--what", paramLabel = "PART", defaultValue = "all",
-        description = "train, eval, scoring, memory or all (default: ${DEFAULT-VALUE}).")
+        description = "train, eval, scoring, memory, crossover, vocab, two-jobs, scale, pytorch or all (every part"
+            + " but pytorch, which needs Python; default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = "--quick", description = "Shrink every benchmark to a smoke test (numbers not for docs).")
     boolean quick;
 
+    @Option(names = "--compare-pytorch", description = "Run the PyTorch eager reference interleaved with TowerLab"
+        + " (same as --what pytorch; needs python3 and, on first use, a PyTorch download into a cached venv).")
+    boolean comparePytorch;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "A,B rounds of --compare-pytorch (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs per run of pytorch and two-jobs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--wait-policies", split = ",", description = "OMP_WAIT_POLICY values two-jobs compares"
+        + " (PASSIVE, ACTIVE, unset = libgomp's default; default: PASSIVE).")
+    List<String> waitPolicies = new ArrayList<>();
+
+    @Option(names = "--plots", paramLabel = "DIR", description = "Where scale writes its PNG plots (default: docs/figures).")
+    Path plots;
+
+    @Option(names = "--worker", hidden = true, description = "Internal: run one benchmark job and print its result.")
+    String worker;
+
     @Override
     public Integer call() {
-      java.util.Set<Bench.Part> parts = Bench.parts(what);
-      String command = "towerlab bench --what " + what + (quick ? " --quick" : "");
-      new Bench(parent.registry(), parent.out, parent.err, quick).run(parts, command);
+      Bench bench = new Bench(parent.registry(), parent.out, parent.err, quick);
+      if (worker != null) {
+        PerfBench.worker(bench, worker, parent.out);
+        return 0;
+      }
+      String w = comparePytorch ? "pytorch" : what;
+      java.util.Set<Bench.Part> parts = Bench.parts(w);
+      String command = "towerlab bench " + (comparePytorch ? "--compare-pytorch" : "--what " + what)
+          + (quick ? " --quick" : "");
+      bench.perfOptions(new PerfBench.Options(rounds, epochs, waitPolicies, plots)).run(parts, command);
       return 0;
     }
   }

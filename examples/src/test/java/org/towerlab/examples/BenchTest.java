@@ -60,10 +60,49 @@ class BenchTest {
   }
 
   @Test
-  void parts_allAndOne_parsedCaseInsensitive() {
-    assertThat(Bench.parts("all")).isEqualTo(EnumSet.allOf(Bench.Part.class));
+  void parts_allAndOne_parsedCaseInsensitiveAllWithoutPytorch() {
+    assertThat(Bench.parts("all")).isEqualTo(EnumSet.complementOf(EnumSet.of(Bench.Part.PYTORCH)));
     assertThat(Bench.parts("Memory")).containsExactly(Bench.Part.MEMORY);
     assertThatThrownBy(() -> Bench.parts("cpu")).isInstanceOf(UserException.class).hasMessageContaining("'cpu'");
+  }
+
+  @Test
+  void parts_performanceParts_parsedByLabel() {
+    assertThat(Bench.parts("two-jobs")).containsExactly(Bench.Part.TWO_JOBS);
+    assertThat(Bench.parts("pytorch")).containsExactly(Bench.Part.PYTORCH);
+    assertThat(Bench.parts("scale")).containsExactly(Bench.Part.SCALE);
+    assertThat(Bench.parts("vocab")).containsExactly(Bench.Part.VOCAB);
+  }
+
+  @Test
+  void export_quickStandIn_writesEveryArrayTheReferenceReads(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws java.io.IOException {
+    Registry registry = Registry.discover();
+    Bench bench = new Bench(registry, new PrintStream(out, true, StandardCharsets.UTF_8), null, true);
+    org.towerlab.api.config.ExperimentConfig cfg = bench.config(Bench.QUICK_STAND_IN, 2, false);
+    org.towerlab.api.data.Split split = bench.split(Bench.QUICK_STAND_IN, cfg);
+    org.towerlab.api.random.Seeds seeds = new org.towerlab.api.random.Seeds(cfg.seed());
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      org.towerlab.api.nn.Params params = Bench.initialize(bench.components(cfg, seeds), split, seeds, m);
+      PytorchCompare.export(dir, split, params.trainable(), seeds, 2, 1024, 0.002, 0.1, List.of(128));
+
+      JsonNode meta = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("meta.json").toFile());
+      assertThat(meta.path("params")).hasSize(params.trainable().size());
+      for (JsonNode p : meta.path("params")) {
+        long n = params.trainable().get(p.path("name").asText()).size();
+        assertThat(java.nio.file.Files.size(dir.resolve("param." + p.path("name").asText() + ".f32"))).isEqualTo(4 * n);
+      }
+      int rows = split.train().size();
+      assertThat(java.nio.file.Files.size(dir.resolve("train.query.i64"))).isEqualTo(8L * rows);
+      assertThat(java.nio.file.Files.size(dir.resolve("item.logq.f32"))).isEqualTo(4L * split.dataset().numItems());
+      // each epoch's order is a permutation of the training rows
+      java.nio.IntBuffer order = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(dir.resolve("order.1.i32")))
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+      int[] o = new int[order.remaining()];
+      order.get(o);
+      assertThat(java.util.Arrays.stream(o).sorted().toArray()).isEqualTo(java.util.stream.IntStream.range(0, rows).toArray());
+      assertThat(meta.path("item").path("fields").findValuesAsText("kind")).contains("dense");
+    }
   }
 
   @Test

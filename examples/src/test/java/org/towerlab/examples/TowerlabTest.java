@@ -235,7 +235,7 @@ class TowerlabTest {
   @Test
   void bench_unknownPart_exitTwoListsParts() {
     assertThat(run("bench", "--what", "gpu")).isEqualTo(2);
-    assertThat(err()).contains("'gpu'").contains("[train, eval, scoring, memory, all]");
+    assertThat(err()).contains("'gpu'").contains("[train, eval, scoring, memory, pytorch, crossover, vocab, two-jobs, scale, all]");
   }
 
   @Test

@@ -80,9 +80,9 @@ final class EpochLoop {
     Map<String, NDArray> params = s.checkpointed();
     Split split = s.split();
     NDManager manager = s.manager();
-    try (NDManager stateManager = manager.newSubManager()) {
-      AdamW adam = new AdamW(s.trainable(), stateManager, config.learningRate(), config.weightDecay(),
-          config.clipNorm());
+    try (NDManager stateManager = manager.newSubManager();
+        AdamW adam = new AdamW(s.trainable(), stateManager, config.learningRate(), config.weightDecay(),
+            config.clipNorm(), EmbeddingUpdates.parse(config.embeddingUpdates()))) {
       int n = step.size();
       long shuffleBase = s.seeds().seed(s.streams() + "data.shuffle");
       long samplerBase = s.seeds().seed(s.streams() + "sampler");

@@ -17,9 +17,14 @@ import org.towerlab.api.config.ComponentConfig;
  *     pointwise loss when the split has them, else positives), {@code positives}, {@code logged} or
  *     {@code lists}; a mode the loss does not accept is refused
  * @param lists where candidate lists come from when {@code rows} is {@code lists}
+ * @param embeddingUpdates how embedding tables are updated: {@code auto} (default: {@code lazy-adam}
+ *     for tables of at least {@link EmbeddingUpdates#AUTO_ROWS} rows, {@code dense} below),
+ *     {@code dense}, {@code lazy-adam} (only the rows a step read) or {@code rowwise-adagrad}
+ *     ({@link AdamW}, {@link EmbeddingUpdates})
  */
 public record PlainTrainerConfig(Integer epochs, Integer batchSize, Double learningRate, Double weightDecay,
-    Double clipNorm, Integer patience, String monitor, Boolean ipw, Double ipwClip, String rows, ListsConfig lists)
+    Double clipNorm, Integer patience, String monitor, Boolean ipw, Double ipwClip, String rows, ListsConfig lists,
+    String embeddingUpdates)
     implements ComponentConfig.Trainer {
 
   public PlainTrainerConfig {
@@ -36,6 +41,8 @@ public record PlainTrainerConfig(Integer epochs, Integer batchSize, Double learn
       throw new IllegalArgumentException("rows must be auto, positives, logged or lists, got '" + rows + "'");
     }
     lists = lists == null ? ListsConfig.defaults() : lists;
+    embeddingUpdates = embeddingUpdates == null ? "auto" : embeddingUpdates;
+    EmbeddingUpdates.parse(embeddingUpdates);
     if (epochs < 0) {
       throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
     }
@@ -56,6 +63,6 @@ public record PlainTrainerConfig(Integer epochs, Integer batchSize, Double learn
 
   /** The defaults of every setting. */
   public static PlainTrainerConfig defaults() {
-    return new PlainTrainerConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new PlainTrainerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

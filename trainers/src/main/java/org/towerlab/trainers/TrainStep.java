@@ -339,13 +339,16 @@ public final class TrainStep {
   }
 
   /** The step's candidate columns: scores {@code [B, C]}, mask, logQ, and the item id of each column. */
-  private record Candidates(NDArray scores, NDArray mask, NDArray logQ, NDArray scoreLogQ, long[] ids, int width) {}
+  record Candidates(NDArray scores, NDArray mask, NDArray logQ, NDArray scoreLogQ, long[] ids, int width) {}
 
   private Candidates candidates(Interaction inter, TowerOutput qo, TowerOutput io, TowerOutput po, Negatives negs,
       long[] q, long[] pos, Forward fwd, NDManager bm) {
     int b = q.length;
     int m = negs.shared().length;
     int k = negs.perQueryCount();
+    if (negs.inBatch() && m == 0 && k == 0 && !(sampler instanceof InBatchMiner) && negs.inBatchLogQByRow() == null) {
+      return InBatchColumns.candidates(inter, qo, po, negs, pos, fwd, bm);
+    }
     NDList negCols = new NDList();
     List<float[]> maskCols = new ArrayList<>();
     List<float[]> logqCols = new ArrayList<>();

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class AdamWTest {
   /** Accumulates the gradient of {@code sum(c * w)}, that is {@code c}, into {@code w}. */
   private static void backward(NDManager manager, NDArray w, float[] c) {
     try (NDManager b = manager.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray coef = Tensors.create(b, c); // [2]
+      NDArray coef = Tensors.create(b, c); // [n], the shape of w
       gc.backward(coef.mul(w).sum()); // scalar
     }
   }
@@ -101,6 +102,71 @@ class AdamWTest {
       }
       assertThat(c.toFloatArray()).containsExactly(a.toFloatArray());
       assertThat(adamC.steps()).isEqualTo(3);
+    }
+  }
+
+  /**
+   * The multi-tensor update (one flat buffer for every dense parameter) against the formula in the
+   * class javadoc applied per parameter in double precision: three parameters of different shapes,
+   * weight decay, and clipping active at the first step only.
+   */
+  @Test
+  void step_severalParameters_matchesPerParameterReferenceFormula() {
+    float[][] init = {{0.3f, -0.2f, 0.5f, 0.1f}, {1f, -1f}, {0.05f, 0.4f, -0.6f}};
+    float[][][] grads = {
+        {{3f, -2f, 1f, 0.5f}, {-4f, 2f}, {1f, 1f, -3f}}, // norm 7.23: clipped to 1
+        {{0.1f, 0.2f, -0.3f, 0.05f}, {0.02f, -0.01f}, {0.3f, -0.1f, 0.2f}}, // norm 0.53: not clipped
+        {{-0.2f, 0.1f, 0.4f, -0.1f}, {0.05f, 0.3f}, {-0.2f, 0.1f, 0.05f}},
+    };
+    double lr = 0.01;
+    double wd = 0.1;
+    double clip = 1.0;
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, NDArray> params = new LinkedHashMap<>();
+      for (int p = 0; p < init.length; p++) {
+        params.put("p" + p, param(m, init[p]));
+      }
+      AdamW adam = new AdamW(params, m.newSubManager(), lr, wd, clip);
+      double[][] w = new double[init.length][];
+      double[][] mom1 = new double[init.length][];
+      double[][] mom2 = new double[init.length][];
+      for (int p = 0; p < init.length; p++) {
+        w[p] = new double[init[p].length];
+        for (int j = 0; j < init[p].length; j++) {
+          w[p][j] = init[p][j];
+        }
+        mom1[p] = new double[init[p].length];
+        mom2[p] = new double[init[p].length];
+      }
+      for (int t = 1; t <= grads.length; t++) {
+        double sq = 0;
+        for (int p = 0; p < init.length; p++) {
+          backward(m, params.get("p" + p), grads[t - 1][p]);
+          for (float g : grads[t - 1][p]) {
+            sq += g * g;
+          }
+        }
+        double norm = Math.sqrt(sq);
+        assertThat(adam.step()).as("norm at step %d", t).isCloseTo(norm, within(1e-5));
+        double scale = norm > clip ? clip / norm : 1;
+        for (int p = 0; p < init.length; p++) {
+          for (int j = 0; j < w[p].length; j++) {
+            double g = grads[t - 1][p][j] * scale;
+            mom1[p][j] = 0.9 * mom1[p][j] + 0.1 * g;
+            mom2[p][j] = 0.999 * mom2[p][j] + 0.001 * g * g;
+            double update = lr * (mom1[p][j] / (1 - Math.pow(0.9, t)))
+                / (Math.sqrt(mom2[p][j] / (1 - Math.pow(0.999, t))) + 1e-8);
+            w[p][j] = w[p][j] - lr * wd * w[p][j] - update;
+          }
+        }
+      }
+      for (int p = 0; p < init.length; p++) {
+        float[] actual = params.get("p" + p).toFloatArray();
+        for (int j = 0; j < actual.length; j++) {
+          assertThat((double) actual[j]).as("p%d[%d]", p, j).isCloseTo(w[p][j], within(1e-5));
+        }
+        assertThat(params.get("p" + p).getGradient().toFloatArray()).containsOnly(0f);
+      }
     }
   }
 }

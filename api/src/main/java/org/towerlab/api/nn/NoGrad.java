@@ -41,6 +41,21 @@ public final class NoGrad {
     return SET != null;
   }
 
+  /**
+   * Whether autograd records right now (inside a gradient collector and not in {@link #call}).
+   * {@code false} on an engine without the switch.
+   */
+  public static boolean recording() {
+    if (GET == null) {
+      return false;
+    }
+    try {
+      return (Boolean) GET.invoke(null);
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
+
   /** {@code body.get()} with gradient recording off. */
   public static <T> T call(Supplier<T> body) {
     if (SET == null) {

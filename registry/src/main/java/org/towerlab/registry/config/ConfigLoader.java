@@ -33,6 +33,7 @@ import org.towerlab.api.Kind;
 import org.towerlab.api.UserException;
 import org.towerlab.api.config.ComponentConfig;
 import org.towerlab.api.config.ExperimentConfig;
+import org.towerlab.api.config.RuntimeConfig;
 import org.towerlab.api.config.SummaryConfig;
 import org.towerlab.api.config.TuneConfig;
 import org.towerlab.registry.Registration;
@@ -62,7 +63,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *   <li>take the top-level {@code summary:} section (how a seed grid's summary tests methods,
  *       {@link SummaryConfig}) off the tree, like {@code grid:}: it changes no run, so it is not
  *       part of the runs' effective configs and ids; the same for the {@code tune:} section
- *       ({@link TuneConfig}: a hyperparameter search the runner does before the runs);
+ *       ({@link TuneConfig}: a hyperparameter search the runner does before the runs) and the
+ *       top-level {@code runtime:} section ({@link RuntimeConfig}: engine threads);
  *   <li>bind each child to {@link ExperimentConfig}; every binding error becomes a
  *       {@link UserException} naming the file, the line when the key is in the file, the JSON path,
  *       and what is expected.
@@ -106,13 +108,15 @@ public final class ConfigLoader {
     }
     SummaryConfig summary = summary(root, src);
     TuneConfig tune = tune(root, src);
+    RuntimeConfig runtime = runtime(root, src);
     List<LoadedRun> runs = new ArrayList<>();
     List<Child> children = expandGrid(root, src, applied);
     for (Child child : children) {
       Source childSrc = children.size() > 1 ? src.forRun(child.tree().path("run").asText()) : src;
       ObjectNode withDefaults = withDefaults(child.tree(), childSrc);
       ExperimentConfig cfg = bind(withDefaults, childSrc);
-      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues(), summary, tune));
+      runs.add(new LoadedRun(file, cfg, child.tree(), registry.effective(cfg), child.gridValues(), summary, tune,
+          runtime));
     }
     return List.copyOf(runs);
   }
@@ -136,7 +140,8 @@ public final class ConfigLoader {
     }
     tree.put("run", runName);
     ExperimentConfig cfg = bind(withDefaults(tree, src), src);
-    return new LoadedRun(run.source(), cfg, tree, registry.effective(cfg), run.gridValues(), run.summary(), null);
+    return new LoadedRun(run.source(), cfg, tree, registry.effective(cfg), run.gridValues(), run.summary(), null,
+        run.runtime());
   }
 
   /**
@@ -507,6 +512,32 @@ public final class ConfigLoader {
       throw new UserException(src.where("$.tune") + e.getOriginalMessage(), e);
     }
   }
+
+  /** Holder so that binding errors name {@code $.runtime.<key>}. */
+  private record RuntimeSection(RuntimeConfig runtime) {}
+
+  /** Removes {@code runtime:} from {@code root} and binds it (defaults when absent). */
+  private RuntimeConfig runtime(ObjectNode root, Source src) {
+    JsonNode node = root.remove(RUNTIME);
+    if (node == null || node.isNull()) {
+      return RuntimeConfig.DEFAULT;
+    }
+    if (!node.isObject()) {
+      throw new UserException(src.where("$.runtime") + "$.runtime must be a mapping, for example `runtime:"
+          + " {threads: 1}`, got " + node + ".");
+    }
+    ObjectNode holder = JsonNodeFactory.instance.objectNode();
+    holder.set(RUNTIME, node);
+    try {
+      return yaml.treeToValue(holder, RuntimeSection.class).runtime();
+    } catch (JsonMappingException e) {
+      throw translate(e, holder, src);
+    } catch (JsonProcessingException e) {
+      throw new UserException(src.where("$.runtime") + e.getOriginalMessage(), e);
+    }
+  }
+
+  static final String RUNTIME = "runtime";
 
   // ---------------------------------------------------------------- grid
 

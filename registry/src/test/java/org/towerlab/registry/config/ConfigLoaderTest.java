@@ -242,6 +242,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void runtime_section_boundButNotPartOfTheEffectiveConfig() throws IOException {
+    List<LoadedRun> runs = load(BASE + "runtime: {threads: 3}\n");
+    List<LoadedRun> overridden = load(BASE + "runtime: {threads: 3}\n", "runtime.threads=1");
+    List<LoadedRun> plain = load(BASE);
+
+    assertThat(runs.get(0).runtime().threads()).isEqualTo(3);
+    assertThat(overridden.get(0).runtime().effectiveThreads()).isEqualTo(1);
+    assertThat(runs.get(0).effective().has("runtime")).isFalse();
+    assertThat(runs.get(0).effective()).isEqualTo(plain.get(0).effective());
+    assertThat(plain.get(0).runtime().effectiveThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void runtime_badThreads_userExceptionNamingThePath() {
+    assertThatThrownBy(() -> load(BASE + "runtime: {threads: 0}\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.runtime")
+        .hasMessageContaining("got 0");
+    assertThatThrownBy(() -> load(BASE + "runtime: 2\n"))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.runtime must be a mapping");
+  }
+
+  @Test
   void tune_section_boundForEveryRunButNotPartOfTheirEffectiveConfig() throws IOException {
     String tune = "tune: {trials: 3, space: {trainer.lr: {log-uniform: [0.001, 0.1]}}}\n";
     List<LoadedRun> runs = load(BASE + tune + "grid: {seed: [1, 2]}\n", "tune.trials=5");

@@ -266,7 +266,12 @@ public final class Provenance {
     }
   }
 
-  /** DJL version and the default engine's name and version, if DJL is on the classpath. */
+  /**
+   * DJL version and the default engine's name and version, if DJL is on the classpath, and on
+   * PyTorch its intra-op thread count ({@code engineThreads}): the thread count changes the order
+   * of floating-point reductions and so the last bits of the numbers (docs/performance.md), so a
+   * reproduction with another count is told that its metrics may differ.
+   */
   public static Map<String, String> engineVersions() {
     Map<String, String> v = new LinkedHashMap<>();
     try {
@@ -277,6 +282,12 @@ public final class Provenance {
       Method version = engine.getMethod("getVersion");
       v.put("engine", String.valueOf(name.invoke(e)));
       v.put("engineVersion", String.valueOf(version.invoke(e)));
+      try {
+        Object threads = Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod("getNumThreads").invoke(null);
+        v.put("engineThreads", String.valueOf(threads));
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException notPytorch) {
+        // another engine: no thread count to record
+      }
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       v.putIfAbsent("djl", "unavailable");
     }

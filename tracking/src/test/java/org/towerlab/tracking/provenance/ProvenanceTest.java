@@ -96,4 +96,12 @@ class ProvenanceTest {
       return false;
     }
   }
+
+  @Test
+  void engineVersions_pytorchEngine_recordsItsIntraOpThreads() {
+    Map<String, String> v = Provenance.engineVersions();
+
+    assertThat(v).containsKeys("djl", "engine", "engineVersion", "engineThreads");
+    assertThat(Integer.parseInt(v.get("engineThreads"))).isPositive();
+  }
 }

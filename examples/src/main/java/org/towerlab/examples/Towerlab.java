@@ -65,7 +65,7 @@ import org.towerlab.registry.io.Mappers;
     description = "Two-tower retrieval and pre-ranking experiments: run, validate and inspect configs.",
     subcommands = {Towerlab.Run.class, Towerlab.Validate.class, Towerlab.Components.class,
         Towerlab.Config.class, Towerlab.Reproduce.class, Towerlab.Summarize.class, Towerlab.Mlflow.class, Towerlab.BenchCommand.class,
-        CommandLine.HelpCommand.class})
+        DataCommand.class, NewModuleCommand.class, CommandLine.HelpCommand.class})
 public final class Towerlab implements Callable<Integer> {
   /** Exit code of user errors (also picocli's usage-error code). */
   public static final int USER_ERROR = 2;
@@ -76,6 +76,10 @@ public final class Towerlab implements Callable<Integer> {
 
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debugOption;
+
+  @Option(names = "--plugins", scope = ScopeType.INHERIT, paramLabel = "DIR",
+      description = "Also load plugin modules from DIR (a folder of jars, or one jar); repeatable. See PluginSupport.")
+  List<Path> pluginDirs = new ArrayList<>();
 
   private final Supplier<Registry> registrySupplier;
   private final Map<String, String> env;
@@ -156,9 +160,21 @@ public final class Towerlab implements Callable<Integer> {
 
   Registry registry() {
     if (registry == null) {
-      registry = registrySupplier.get();
+      registry = PluginSupport.registry(registrySupplier, pluginDirs, env);
     }
     return registry;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  PrintStream err() {
+    return err;
   }
 
   List<LoadedRun> load(Path config, List<String> overrides) {
@@ -341,6 +357,9 @@ public final class Towerlab implements Callable<Integer> {
     @Option(names = "--kind", paramLabel = "KIND", description = "Only this kind (data, model, tower, ...).")
     String kind;
 
+    @Option(names = "--markdown", description = "Markdown tables (the content of docs/components.md).")
+    boolean markdown;
+
     @Override
     public Integer call() {
       List<Kind> kinds;
@@ -353,6 +372,10 @@ public final class Towerlab implements Callable<Integer> {
           throw new UserException("Unknown component kind '" + kind + "' in --kind. Known kinds: " + labels + ".");
         }
         kinds = List.of(k);
+      }
+      if (markdown) {
+        parent.out.print(ComponentsMarkdown.render(new ComponentDescriber(parent.registry()), parent.registry(), kinds));
+        return 0;
       }
       ComponentsTable.print(parent.out, new ComponentDescriber(parent.registry()), parent.registry(), kinds);
       return 0;

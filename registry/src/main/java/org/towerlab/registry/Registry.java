@@ -91,11 +91,19 @@ public final class Registry {
     }
   }
 
-  /** Finds every {@link TowerlabModule} listed in {@code META-INF/services} on the classpath. */
+  /**
+   * Finds every {@link TowerlabModule} listed in {@code META-INF/services} on the classpath (of the
+   * thread's context class loader, which the CLI points at the plugin jars; see {@link Plugins}).
+   */
   public static Registry discover() {
+    return discover(Thread.currentThread().getContextClassLoader());
+  }
+
+  /** Finds every {@link TowerlabModule} that {@code loader} sees (for example {@link Plugins.Loaded#loader()}). */
+  public static Registry discover(ClassLoader loader) {
     List<Module> found = new ArrayList<>();
     try {
-      for (TowerlabModule m : ServiceLoader.load(TowerlabModule.class)) {
+      for (TowerlabModule m : ServiceLoader.load(TowerlabModule.class, loader)) {
         found.add(m);
       }
     } catch (ServiceConfigurationError e) {

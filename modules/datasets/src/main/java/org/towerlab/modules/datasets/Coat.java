@@ -31,7 +31,7 @@ import org.towerlab.api.data.Side;
  */
 public final class Coat implements DataSource {
   static final String HINT = "Download Coat from https://www.cs.cornell.edu/~schnabts/mnar/ (coat.zip) and"
-      + " unzip it into the data root.";
+      + " unzip it into the data root, or run 'towerlab data fetch coat' to download and verify it.";
   private final CoatConfig config;
 
   public Coat(CoatConfig config) {
@@ -40,7 +40,7 @@ public final class Coat implements DataSource {
 
   @Override
   public Dataset load() {
-    Path dir = DataRoot.resolve(config.path(), "coat");
+    Path dir = DataRoot.locate(config.path(), "coat");
     Map<String, String> files = new LinkedHashMap<>();
     float[][] train = matrix(dir.resolve("train.ascii"), files, Coat::rating);
     float[][] test = matrix(dir.resolve("test.ascii"), files, Coat::rating);

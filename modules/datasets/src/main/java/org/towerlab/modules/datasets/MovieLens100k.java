@@ -19,7 +19,8 @@ import org.towerlab.api.data.Dataset;
  */
 public final class MovieLens100k implements DataSource {
   static final String HINT = "Download MovieLens 100K (ml-100k.zip) from"
-      + " https://grouplens.org/datasets/movielens/100k/ and unzip it into the data root.";
+      + " https://grouplens.org/datasets/movielens/100k/ and unzip it into the data root, or run"
+      + " 'towerlab data fetch ml-100k' to download and verify it.";
   private final MovieLens100kConfig config;
 
   public MovieLens100k(MovieLens100kConfig config) {
@@ -28,7 +29,7 @@ public final class MovieLens100k implements DataSource {
 
   @Override
   public Dataset load() {
-    Path dir = DataRoot.resolve(config.path(), "ml-100k");
+    Path dir = DataRoot.locate(config.path(), "ml-100k");
     MovieLensAssembler a = new MovieLensAssembler();
 
     TextFile data = TextFile.utf8(dir.resolve("u.data"), HINT).requireFinalNewline();

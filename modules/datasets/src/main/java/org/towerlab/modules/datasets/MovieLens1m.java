@@ -14,7 +14,8 @@ import org.towerlab.api.data.Dataset;
  */
 public final class MovieLens1m implements DataSource {
   static final String HINT = "Download MovieLens 1M (ml-1m.zip) or 10M (ml-10m.zip) from"
-      + " https://grouplens.org/datasets/movielens/ and unzip it into the data root.";
+      + " https://grouplens.org/datasets/movielens/ and unzip it into the data root, or run 'towerlab data fetch ml-1m'"
+      + " (or ml-10m) to download and verify it.";
   private final MovieLens1mConfig config;
 
   public MovieLens1m(MovieLens1mConfig config) {
@@ -23,7 +24,7 @@ public final class MovieLens1m implements DataSource {
 
   @Override
   public Dataset load() {
-    Path dir = DataRoot.resolve(config.path(), "ml-1m");
+    Path dir = DataRoot.locate(config.path(), config.release());
     Charset cs = Charset.forName(config.encoding());
     MovieLensAssembler a = new MovieLensAssembler();
 

@@ -11,7 +11,8 @@ import org.towerlab.api.data.Dataset;
  */
 public final class MovieLens20m implements DataSource {
   static final String HINT = "Download MovieLens 20M (ml-20m.zip) or 25M (ml-25m.zip) from"
-      + " https://grouplens.org/datasets/movielens/ and unzip it into the data root.";
+      + " https://grouplens.org/datasets/movielens/ and unzip it into the data root, or run 'towerlab data fetch ml-20m'"
+      + " (or ml-25m) to download and verify it.";
   private final MovieLens20mConfig config;
 
   public MovieLens20m(MovieLens20mConfig config) {
@@ -20,7 +21,7 @@ public final class MovieLens20m implements DataSource {
 
   @Override
   public Dataset load() {
-    Path dir = DataRoot.resolve(config.path(), "ml-20m");
+    Path dir = DataRoot.locate(config.path(), config.release());
     MovieLensAssembler a = new MovieLensAssembler();
 
     TextFile ratings = TextFile.utf8(dir.resolve("ratings.csv"), HINT).requireFinalNewline();
@@ -47,6 +48,6 @@ public final class MovieLens20m implements DataSource {
     }, a.files);
     a.checkReferences(ratings, line -> Columns.split(line, ',', false), null, movies);
 
-    return a.build("ml-20m", config.historyLength(), false);
+    return a.build(config.release(), config.historyLength(), false);
   }
 }

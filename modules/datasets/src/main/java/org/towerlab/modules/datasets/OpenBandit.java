@@ -54,7 +54,8 @@ import org.towerlab.api.data.Side;
 public final class OpenBandit implements DataSource {
   static final String HINT = "The Open Bandit Dataset small sample is zr-obp's obd/ folder"
       + " (https://github.com/st-tech/zr-obp, Apache-2.0); it has men.csv and women.csv but no all.csv, so campaign"
-      + " 'all' needs the full data set from https://research.zozo.com/data.html.";
+      + " 'all' needs the full data set from https://research.zozo.com/data.html. 'towerlab data fetch open-bandit-small'"
+      + " downloads and verifies the small sample.";
   private final OpenBanditConfig config;
 
   public OpenBandit(OpenBanditConfig config) {
@@ -63,7 +64,7 @@ public final class OpenBandit implements DataSource {
 
   @Override
   public Dataset load() {
-    Path dir = DataRoot.resolve(config.path(), "open-bandit-small").resolve(config.policy()).resolve(config.campaign());
+    Path dir = DataRoot.locate(config.path(), "open-bandit-small").resolve(config.policy()).resolve(config.campaign());
     Map<String, String> files = new LinkedHashMap<>();
     List<FieldSpec> fields = new ArrayList<>();
     Items items = readItems(TextFile.utf8(dir.resolve("item_context.csv"), HINT), files);

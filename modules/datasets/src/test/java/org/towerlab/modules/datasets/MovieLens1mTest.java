@@ -23,7 +23,7 @@ class MovieLens1mTest {
     Fixtures.write(dir, "users.dat", USERS);
     Fixtures.write(dir, "movies.dat", MOVIES, StandardCharsets.ISO_8859_1);
 
-    Dataset d = new MovieLens1m(new MovieLens1mConfig(dir.toString(), null, null, null)).load();
+    Dataset d = new MovieLens1m(new MovieLens1mConfig(dir.toString(), null, null, null, null)).load();
 
     assertThat(d.name()).isEqualTo("ml-1m");
     assertThat(d.numQueries()).isEqualTo(2);
@@ -43,7 +43,7 @@ class MovieLens1mTest {
     Fixtures.write(dir, "ratings.dat", "5::10::4.5::1000\n7::10::0.5::1001\n");
     Fixtures.write(dir, "movies.dat", "10::GoldenEye (1995)::Action|Adventure|Thriller\n");
 
-    Dataset d = new MovieLens1m(new MovieLens1mConfig(dir.toString(), null, "UTF-8", null)).load();
+    Dataset d = new MovieLens1m(new MovieLens1mConfig(dir.toString(), null, "UTF-8", null, null)).load();
 
     assertThat(d.name()).isEqualTo("ml-10m");
     assertThat(d.schema().side(Side.QUERY)).extracting(f -> f.name()).containsExactly("id");
@@ -55,7 +55,7 @@ class MovieLens1mTest {
     Fixtures.write(dir, "ratings.dat", RATINGS);
     Fixtures.write(dir, "movies.dat", "661::X (1996)::Animation|Space Opera\n");
 
-    assertThatThrownBy(() -> new MovieLens1m(new MovieLens1mConfig(dir.toString(), null, null, null)).load())
+    assertThatThrownBy(() -> new MovieLens1m(new MovieLens1mConfig(dir.toString(), null, null, null, null)).load())
         .isInstanceOf(UserException.class).hasMessageContaining("movies.dat").hasMessageContaining("line 1")
         .hasMessageContaining("Space Opera");
   }
@@ -65,14 +65,14 @@ class MovieLens1mTest {
     Fixtures.write(dir, "ratings.dat", RATINGS + "2::3::4\n");
     Fixtures.write(dir, "movies.dat", MOVIES);
 
-    assertThatThrownBy(() -> new MovieLens1m(new MovieLens1mConfig(dir.toString(), null, null, null)).load())
+    assertThatThrownBy(() -> new MovieLens1m(new MovieLens1mConfig(dir.toString(), null, null, null, null)).load())
         .isInstanceOf(UserException.class).hasMessageContaining("ratings.dat").hasMessageContaining("line 4")
         .hasMessageContaining("2::3::4");
   }
 
   @Test
   void config_unknownEncoding_rejectedWithValue() {
-    assertThatThrownBy(() -> new MovieLens1mConfig(null, null, "klingon-8", null))
+    assertThatThrownBy(() -> new MovieLens1mConfig(null, null, "klingon-8", null, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("klingon-8");
   }
 }

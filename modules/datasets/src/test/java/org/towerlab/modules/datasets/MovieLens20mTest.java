@@ -21,7 +21,7 @@ class MovieLens20mTest {
         + "2,99,2.0,1112484580\n");
     Fixtures.write(dir, "movies.csv", MOVIES);
 
-    Dataset d = new MovieLens20m(new MovieLens20mConfig(dir.toString(), null, null)).load();
+    Dataset d = new MovieLens20m(new MovieLens20mConfig(dir.toString(), null, null, null)).load();
 
     assertThat(d.log().size()).isEqualTo(3);
     assertThat(d.numItems()).isEqualTo(3);
@@ -40,7 +40,7 @@ class MovieLens20mTest {
     Fixtures.write(dir, "ratings.csv", "userId,movieId,rating,timestamp\n1,11,3.5,1112486027\nbob,1,4.0,1\n");
     Fixtures.write(dir, "movies.csv", MOVIES);
 
-    assertThatThrownBy(() -> new MovieLens20m(new MovieLens20mConfig(dir.toString(), null, null)).load())
+    assertThatThrownBy(() -> new MovieLens20m(new MovieLens20mConfig(dir.toString(), null, null, null)).load())
         .isInstanceOf(UserException.class).hasMessageContaining("ratings.csv").hasMessageContaining("line 3")
         .hasMessageContaining("bob");
   }

@@ -55,7 +55,8 @@ import org.towerlab.registry.io.Mappers;
  * ({@code reproduce}: metrics differ; {@code mlflow sync}: some runs failed and are left for the
  * next sync); 4 the output could not be written (disk full, read-only file system, run directory
  * removed), reported with the operating system's reason: what was written stays for
- * {@code --resume}.
+ * {@code --resume}; 5 {@code check}: a metric of the run is outside its replication record
+ * ({@link CheckCommand#OUTSIDE_RECORD}).
  *
  * <p>Every message is printed with credentials in URIs masked and over-long values shortened.
  */
@@ -65,7 +66,7 @@ import org.towerlab.registry.io.Mappers;
     description = "Two-tower retrieval and pre-ranking experiments: run, validate and inspect configs.",
     subcommands = {Towerlab.Run.class, Towerlab.Validate.class, Towerlab.Components.class,
         Towerlab.Config.class, Towerlab.Reproduce.class, Towerlab.Summarize.class, Towerlab.Mlflow.class, Towerlab.BenchCommand.class,
-        DataCommand.class, NewModuleCommand.class, CommandLine.HelpCommand.class})
+        DataCommand.class, NewModuleCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Towerlab implements Callable<Integer> {
   /** Exit code of user errors (also picocli's usage-error code). */
   public static final int USER_ERROR = 2;

@@ -301,4 +301,34 @@ class CheckCommandTest {
         .containsExactly("exp[variant=a]", "exp[variant=b]");
     assertThat(runs.methods().get(0).seeds()).containsExactly(1, 2);
   }
+
+  @Test
+  void help_describesExitCodes_exit0() {
+    Cli.Result r = Cli.run("check", "--help");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("Usage: towerlab check").contains("--record=FILE").contains("--write-record=FILE")
+        .contains("5 when one falls outside");
+  }
+
+  @Test
+  void check_noRunDir_usageErrorExit2() {
+    Cli.Result r = Cli.run("check");
+
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required parameter: 'RUN_DIR'");
+  }
+
+  @Test
+  void check_recordAndWriteRecord_exit2() throws IOException {
+    Path file = record(0.5, 0.5, 0.5);
+    Path fresh = grid(tmp.resolve("fresh"), 0.5, 0.5, 0.5);
+
+    Cli.Result r = Cli.run("check", fresh.toString(), "--record", file.toString(), "--write-record",
+        tmp.resolve("x.yaml").toString());
+
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("exclude each other");
+    assertThat(tmp.resolve("x.yaml")).doesNotExist();
+  }
 }

@@ -3,9 +3,11 @@ package org.towerlab.evaluators;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.towerlab.api.UserException;
+import org.towerlab.api.data.GroundTruth;
 import org.towerlab.api.data.InteractionLog;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.eval.EvalContext;
@@ -38,7 +40,10 @@ import org.towerlab.api.eval.Scorer;
  *       (Swaminathan and Joachims, NeurIPS 2015) and its delta-method interval;
  *   <li>{@code ess}: the effective sample size {@code (sum w)^2 / sum w^2};
  *   <li>{@code matched}: the rows where {@code pi_e} picks the logged item; {@code impressions}: {@code n};
- *       {@code logged-reward}: the mean logged reward, the logging policy's own value.
+ *       {@code logged-reward}: the mean logged reward, the logging policy's own value;
+ *   <li>{@code truth-value}, on data with ground truth only (the simulator): the value the estimates
+ *       estimate, {@code (1/n) sum_i rel(x_i, L_{x_i}[p_i])} with {@link GroundTruth#relevance} (the
+ *       click probability), over the logged queries and slots.
  * </ul>
  *
  * <p>Rows are taken as independent impressions. No per-query values: the interval is the
@@ -92,6 +97,13 @@ public final class IpsEvaluator implements Evaluator {
       return "The ips evaluator at " + path + " needs the " + what + " of the logged impressions, but data set '"
           + split.dataset().name() + "' does not log them (open-bandit does; a csv needs position-column and"
           + " propensity-column). Evaluate this data with topk or pointwise, or remove the evaluator.";
+    }
+    if (rows.stages() != null) {
+      return "The ips evaluator at " + path + " weighs each impression by the probability that the logging"
+          + " policy put that item in that slot, but data set '" + split.dataset().name() + "' is a cascade log"
+          + " (it has logging stages), whose propensities are the probability that an item reaches a request's"
+          + " shown slate, and whose clicks depend on the position. Use the single-stage simulator (no cascade:"
+          + " section) or open-bandit, or remove the evaluator.";
     }
     if (!rows.hasLabel(config.label())) {
       return "The ips evaluator at " + path + " takes its reward from label '" + config.label() + "' (" + path
@@ -174,6 +186,15 @@ public final class IpsEvaluator implements Evaluator {
     metrics.put("matched", (double) matched);
     metrics.put("impressions", (double) n);
     metrics.put("logged-reward", n == 0 ? Double.NaN : rewardSum / n);
+    Optional<GroundTruth> truth = split.dataset().truth();
+    if (truth.isPresent() && n > 0) {
+      double value = 0;
+      for (int i = 0; i < n; i++) {
+        int[] list = lists[queries[i]];
+        value += positions[i] < list.length ? truth.get().relevance(queries[i], list[positions[i]]) : 0.0;
+      }
+      metrics.put("truth-value", value / n);
+    }
     String label = LabelRule.POSITIVE.equals(config.label()) ? "" : config.label() + "/";
     return EvalSupport.prefixed(EvalSupport.scorerPrefix(config.scorer())
         + EvalSupport.taskPrefix(config.task(), config.label()) + label, metrics, Map.of(), null);

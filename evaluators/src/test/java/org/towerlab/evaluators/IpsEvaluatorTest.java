@@ -83,6 +83,28 @@ class IpsEvaluatorTest {
   }
 
   @Test
+  void evaluate_groundTruth_truthValueOfTheRankingAtTheLoggedSlots() {
+    Split split = Fixtures.withTruth(Fixtures.split(2, 4, HAND, HAND, Map.of(), true),
+        Fixtures.truth(new double[][] {{0.1, 0.2, 0.3, 0.4}, {0.5, 0.6, 0.7, 0.8}}));
+    EvalContext ctx = new EvalContext(split, "test", split.test(), split.train(), new MatrixScorer(SCORES), manager);
+
+    Evaluation e = new IpsEvaluator(IpsEvaluatorConfig.defaults()).evaluate(ctx);
+
+    // Slots (q0, 0) (q0, 1) (q0, 0) (q1, 0) (q1, 1) (q1, 1) get items 0, 2, 0, 2, 0, 0.
+    assertThat(e.metrics().get("truth-value")).isCloseTo((0.1 + 0.3 + 0.1 + 0.7 + 0.5 + 0.5) / 6, within(1e-12));
+    assertThat(run(IpsEvaluatorConfig.defaults(), HAND, SCORES, 2).metrics()).doesNotContainKey("truth-value");
+  }
+
+  @Test
+  void incompatibility_cascadeLog_refused() {
+    InteractionLog cascade = new InteractionLog(new int[] {0}, new int[] {0}, new long[1],
+        Map.of("positive", new float[] {1}), null, new int[] {0}, new float[] {0.5f}, null, new int[] {2});
+    Split split = Fixtures.split(2, 4, cascade, cascade, Map.of(), true);
+
+    assertThat(new IpsEvaluator(IpsEvaluatorConfig.defaults()).incompatibility(split)).contains("cascade log");
+  }
+
+  @Test
   void evaluate_clip_capsWeights() {
     Evaluation e = run(config(null, 3.0), HAND, SCORES, 2);
 

@@ -78,6 +78,12 @@ class SparkGridTest {
     return new Towerlab(() -> registry, Map.of(), ps, ps);
   }
 
+  private static String gunzip(Path gz) throws IOException {
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   @Test
   void run_gridOnLocal2_childMetricsEqualTheLocalRun() throws IOException {
     Map<String, Path> byLocal = children(local.resolve("spark-grid"));
@@ -87,8 +93,8 @@ class SparkGridTest {
       Map<String, Double> a = quality(byLocal.get(id).resolve("metrics.json"));
       Map<String, Double> b = quality(bySpark.get(id).resolve("metrics.json"));
       assertThat(b).as(id).containsKey("test/recall@10").isEqualTo(a);
-      assertThat(Files.readString(bySpark.get(id).resolve("per-query-test.csv")))
-          .isEqualTo(Files.readString(byLocal.get(id).resolve("per-query-test.csv")));
+      assertThat(gunzip(bySpark.get(id).resolve("per-query-test.csv.gz")))
+          .isEqualTo(gunzip(byLocal.get(id).resolve("per-query-test.csv.gz")));
     }
     assertThat(sparkOut).contains("== spark: 4 run(s) as tasks on local[2]");
   }

@@ -15,5 +15,7 @@ public final class EvaluatorsModule extends TowerlabModule {
         "Full-corpus top-K against the true relevance (simulator): truth/recall, truth/ndcg, truth/relevance");
     register(Kind.EVALUATOR, "cascade", CascadeEvaluatorConfig.class, (c, ctx) -> new CascadeEvaluator(c, ctx.path()),
         "A stage against a reference (truth or a ranker) over its candidates: recall@m@k, opa, ndcg@k");
+    register(Kind.EVALUATOR, "ips", IpsEvaluatorConfig.class, (c, ctx) -> new IpsEvaluator(c, ctx.path()),
+        "Off-policy value of the model's ranking from logged propensities: ips, snips, intervals, ess");
   }
 }

@@ -36,11 +36,14 @@ class EvaluatorsModuleTest {
         .getInstance(Key.get(new TypeLiteral<Set<Registration>>() {}));
 
     assertThat(registrations).extracting(Registration::name)
-        .containsExactlyInAnyOrder("topk", "pointwise", "truth", "cascade");
+        .containsExactlyInAnyOrder("topk", "pointwise", "truth", "cascade", "ips");
     assertThat(registrations).allMatch(r -> r.kind() == Kind.EVALUATOR);
     Registration topk = registrations.stream().filter(r -> r.name().equals("topk")).findFirst().orElseThrow();
     Object built = topk.create(TopKEvaluatorConfig.defaults(), context("$.evaluators[3]"));
     assertThat(built).isInstanceOf(TopKEvaluator.class);
+    Registration ips = registrations.stream().filter(r -> r.name().equals("ips")).findFirst().orElseThrow();
+    Object ipsBuilt = ips.create(IpsEvaluatorConfig.defaults(), context("$.evaluators[4]"));
+    assertThat(ipsBuilt).isInstanceOf(IpsEvaluator.class);
     Registration cascade = registrations.stream().filter(r -> r.name().equals("cascade")).findFirst().orElseThrow();
     Object cascadeBuilt = cascade.create(
         new CascadeEvaluatorConfig(null, "truth", null, null, null, null, null, null, null, null), context("$.evaluators[1]"));

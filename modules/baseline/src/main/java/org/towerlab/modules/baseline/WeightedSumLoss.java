@@ -18,7 +18,7 @@ import org.towerlab.api.nn.Tensors;
  * of their own are initialized under {@code loss.terms.<i>}; the log-variances are
  * {@code loss.log-var.<i>}.
  */
-public final class WeightedSumLoss implements Loss, Parameterized {
+public final class WeightedSumLoss implements Loss, Parameterized, org.towerlab.api.Compatibility {
   private final List<Loss> terms;
   private final float[] weights;
   private final boolean uncertainty;
@@ -72,6 +72,25 @@ public final class WeightedSumLoss implements Loss, Parameterized {
   @Override
   public boolean needsNegatives() {
     return terms.stream().anyMatch(Loss::needsNegatives);
+  }
+
+  /**
+   * The terms' own checks, each asked with itself as the run's loss, so a term that needs a model,
+   * sampler or label column (mvke-bce, gnolr, popularity IPW) is refused inside a sum as it would be
+   * alone.
+   */
+  @Override
+  public String incompatibility(Parts parts) {
+    for (int i = 0; i < terms.size(); i++) {
+      if (terms.get(i) instanceof org.towerlab.api.Compatibility c) {
+        String p = c.incompatibility(new Parts(parts.model(), parts.queryTower(), parts.itemTower(),
+            parts.interaction(), parts.sampler(), terms.get(i), parts.trainer(), parts.split()));
+        if (p != null) {
+          return "weighted-sum terms[" + i + "]: " + p;
+        }
+      }
+    }
+    return null;
   }
 
   @Override

@@ -68,4 +68,31 @@ class WeightedSumLossTest extends LossContract {
       assertThat(g.of("s")[0]).isCloseTo(1 - l, within(1e-5f));
     }
   }
+
+  /** A term that checks the run's parts, as mvke-bce or gnolr do; it sees itself as the run's loss. */
+  private static final class PickyLoss implements Loss, org.towerlab.api.Compatibility {
+    Parts seen;
+
+    @Override
+    public NDArray compute(LossInput input, Forward fwd) {
+      return input.scores().sum();
+    }
+
+    @Override
+    public String incompatibility(Parts parts) {
+      seen = parts;
+      return "needs a multi-task model";
+    }
+  }
+
+  @Test
+  void incompatibility_aTermRefuses_sumRefusesNamingTheTerm() {
+    PickyLoss picky = new PickyLoss();
+    WeightedSumLoss sum = new WeightedSumLoss(List.of(new BprLoss(), picky), new float[] {1f, 1f}, false);
+    org.towerlab.api.Compatibility.Parts parts =
+        new org.towerlab.api.Compatibility.Parts(null, null, null, null, null, sum, null, null);
+    assertThat(sum.incompatibility(parts)).isEqualTo("weighted-sum terms[1]: needs a multi-task model");
+    assertThat(picky.seen.loss()).isSameAs(picky);
+    assertThat(new WeightedSumLoss(List.of(new BprLoss()), new float[] {1f}, false).incompatibility(parts)).isNull();
+  }
 }

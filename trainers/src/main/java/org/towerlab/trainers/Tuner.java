@@ -342,21 +342,25 @@ public final class Tuner {
       return md;
     }
 
-    /** One row per trial and seed. */
+    /** One row per trial and seed (quoted as CSV needs, by {@link org.towerlab.registry.io.Csv}). */
     String csv() {
       List<String> paths = paths();
-      StringBuilder sb = new StringBuilder("method,trial,seed");
-      paths.forEach(p -> sb.append(',').append(p));
-      sb.append(",valid/").append(tune.metric()).append(",best-epoch,chosen,run-id\n");
+      List<String[]> rows = new ArrayList<>();
+      List<String> header = new ArrayList<>(List.of("method", "trial", "seed"));
+      header.addAll(paths);
+      header.addAll(List.of("valid/" + tune.metric(), "best-epoch", "chosen", "run-id"));
+      rows.add(header.toArray(String[]::new));
       for (Trial t : trials) {
         boolean chosen = chosen(t.method()).number() == t.number();
-        sb.append(quote(t.method())).append(',').append(t.number()).append(',').append(t.seed());
-        paths.forEach(p -> sb.append(',').append(t.values().containsKey(p) ? quote(String.valueOf(t.values().get(p))) : ""));
-        sb.append(',').append(t.metrics().getOrDefault("valid/" + tune.metric(), Double.NaN))
-            .append(',').append(t.metrics().getOrDefault("train/best-epoch", Double.NaN))
-            .append(',').append(chosen).append(',').append(t.runId()).append('\n');
+        List<String> r = new ArrayList<>(List.of(t.method(), String.valueOf(t.number()), String.valueOf(t.seed())));
+        paths.forEach(p -> r.add(t.values().containsKey(p) ? String.valueOf(t.values().get(p)) : ""));
+        r.add(String.valueOf(t.metrics().getOrDefault("valid/" + tune.metric(), Double.NaN)));
+        r.add(String.valueOf(t.metrics().getOrDefault("train/best-epoch", Double.NaN)));
+        r.add(String.valueOf(chosen));
+        r.add(String.valueOf(t.runId()));
+        rows.add(r.toArray(String[]::new));
       }
-      return sb.toString();
+      return org.towerlab.registry.io.Csv.toString(rows);
     }
 
     private List<String> paths() {
@@ -369,10 +373,6 @@ public final class Tuner {
         });
       }
       return paths;
-    }
-
-    private static String quote(String s) {
-      return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     private String header() {

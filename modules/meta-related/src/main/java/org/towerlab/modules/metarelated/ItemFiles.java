@@ -82,15 +82,14 @@ final class ItemFiles {
         + ". Check the path in the config; relative paths are resolved against the working directory.");
   }
 
-  /** Splits a delimited line; fields are trimmed and surrounding double quotes removed. */
+  /**
+   * The fields of a delimited line by the CSV rules ({@link org.towerlab.registry.io.Csv#line}: quoted
+   * fields may hold the delimiter and doubled quotes), each trimmed.
+   */
   static String[] split(String line, char delimiter) {
-    String[] f = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);
+    String[] f = org.towerlab.registry.io.Csv.line(line, delimiter);
     for (int i = 0; i < f.length; i++) {
-      String s = f[i].trim();
-      if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
-        s = s.substring(1, s.length() - 1);
-      }
-      f[i] = s;
+      f[i] = f[i].trim();
     }
     return f;
   }

@@ -38,6 +38,16 @@ final class QualityCost {
     return null;
   }
 
+  /** The grid label of a method without the experiment name: {@code exp[variant=dat]} -> {@code dat}. */
+  static String shortName(String method) {
+    java.util.regex.Matcher v = java.util.regex.Pattern.compile("variant=([^,\\]]+)").matcher(method);
+    if (v.find()) {
+      return v.group(1);
+    }
+    int open = method.indexOf('[');
+    return open >= 0 && method.endsWith("]") ? method.substring(open + 1, method.length() - 1) : method;
+  }
+
   /** Writes the charts when the grid has at least two methods with costs; returns what it wrote. */
   static List<Path> write(Path dir, String title, List<ExperimentRunner.RunOutcome> outcomes, SummaryConfig summary) {
     List<Path> out = new ArrayList<>();
@@ -56,7 +66,7 @@ final class QualityCost {
         for (ExperimentRunner.RunOutcome o : m.runs()) {
           p.add(new double[] {o.metrics().get(cost), o.metrics().get(quality)});
         }
-        points.put(m.name(), p);
+        points.put(shortName(m.name()), p);
       }
       boolean flops = cost.equals(FLOPS);
       String file = flops ? "quality-vs-flops.png" : "quality-vs-latency.png";

@@ -57,4 +57,12 @@ class QualityCostTest {
     assertThat(QualityCost.write(tmp, "g", noCosts, null)).isEmpty();
     assertThat(tmp.resolve("plots")).doesNotExist();
   }
+
+  @Test
+  void shortName_gridLabels_keepTheVariantOrTheAxisValues() {
+    assertThat(QualityCost.shortName("exp[variant=dat]")).isEqualTo("dat");
+    assertThat(QualityCost.shortName("exp[variant=dat,lr=0.1]")).isEqualTo("dat");
+    assertThat(QualityCost.shortName("exp[model=two-tower]")).isEqualTo("model=two-tower");
+    assertThat(QualityCost.shortName("plain")).isEqualTo("plain");
+  }
 }

@@ -101,6 +101,7 @@ public final class CostPlots {
     LogAxis x = (LogAxis) plot.getDomainAxis();
     x.setBase(10);
     x.setSmallestValue(1e-9);
+    x.setUpperMargin(0.15); // room for the label of the costliest method
     JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     for (int i = 0; i < data.getSeriesCount(); i++) {

@@ -75,4 +75,51 @@ public record TowerOutput(
         extras.entrySet().stream().collect(java.util.stream.Collectors.toMap(
             Map.Entry::getKey, e -> e.getValue().get(from + ":" + to))));
   }
+
+  /**
+   * This output as extras entries under {@code prefix} (embedding, heads, codes, layers and its own
+   * extras), so a wrapping tower can carry its base tower's output inside its own and give it back
+   * with {@link #unpacked}. Used by towers that add heads on top of any base tower (gnolr,
+   * task-heads).
+   */
+  public Map<String, NDArray> packed(String prefix) {
+    Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+    out.put(prefix + "embedding", embedding);
+    if (heads != null) {
+      out.put(prefix + "heads", heads);
+    }
+    if (codes != null) {
+      out.put(prefix + "codes", codes);
+    }
+    if (layers != null) {
+      for (int i = 0; i < layers.size(); i++) {
+        out.put(prefix + "layer." + i, layers.get(i));
+      }
+    }
+    extras.forEach((k, v) -> out.put(prefix + "extra." + k, v));
+    return out;
+  }
+
+  /** The output {@link #packed} under {@code prefix} into {@code out}'s extras, or {@code out} when it carries none. */
+  public static TowerOutput unpacked(TowerOutput out, String prefix) {
+    Map<String, NDArray> x = out.extras();
+    if (!x.containsKey(prefix + "embedding")) {
+      return out;
+    }
+    List<NDArray> layers = null;
+    if (x.containsKey(prefix + "layer.0")) {
+      layers = new java.util.ArrayList<>();
+      for (int i = 0; x.containsKey(prefix + "layer." + i); i++) {
+        layers.add(x.get(prefix + "layer." + i));
+      }
+    }
+    Map<String, NDArray> extras = new java.util.LinkedHashMap<>();
+    String extra = prefix + "extra.";
+    x.forEach((k, v) -> {
+      if (k.startsWith(extra)) {
+        extras.put(k.substring(extra.length()), v);
+      }
+    });
+    return new TowerOutput(x.get(prefix + "embedding"), x.get(prefix + "heads"), layers, x.get(prefix + "codes"), extras);
+  }
 }

@@ -48,11 +48,6 @@ public final class TaskHeadsTower implements Tower, Coupling, Compatibility {
   public static final int RELEVANCE_HEAD = 1;
   /** Prefix of the extras that carry the base tower's output while training. */
   public static final String BASE = "task-heads.base.";
-  private static final String EMBEDDING = BASE + "embedding";
-  private static final String HEADS = BASE + "heads";
-  private static final String CODES = BASE + "codes";
-  private static final String LAYER = BASE + "layer.";
-  private static final String EXTRA = BASE + "extra.";
 
   private final TaskHeadsTowerConfig config;
   private final Tower base;
@@ -146,42 +141,12 @@ public final class TaskHeadsTower implements Tower, Coupling, Compatibility {
   }
 
   private static Map<String, NDArray> pack(TowerOutput b) {
-    Map<String, NDArray> out = new LinkedHashMap<>();
-    out.put(EMBEDDING, b.embedding());
-    if (b.heads() != null) {
-      out.put(HEADS, b.heads());
-    }
-    if (b.codes() != null) {
-      out.put(CODES, b.codes());
-    }
-    if (b.layers() != null) {
-      for (int i = 0; i < b.layers().size(); i++) {
-        out.put(LAYER + i, b.layers().get(i));
-      }
-    }
-    b.extras().forEach((k, v) -> out.put(EXTRA + k, v));
-    return out;
+    return b.packed(BASE);
   }
 
   /** The base output a training output carries, or the output itself when it carries none. */
   public static TowerOutput unpack(TowerOutput out) {
-    Map<String, NDArray> x = out.extras();
-    if (!x.containsKey(EMBEDDING)) {
-      return out;
-    }
-    List<NDArray> layers = null;
-    if (x.containsKey(LAYER + 0)) {
-      layers = new ArrayList<>();
-      for (int i = 0; x.containsKey(LAYER + i); i++) {
-        layers.add(x.get(LAYER + i));
-      }
-    }
-    Map<String, NDArray> extras = new LinkedHashMap<>();
-    x.forEach((k, v) -> {
-      if (k.startsWith(EXTRA)) {
-        extras.put(k.substring(EXTRA.length()), v);
-      }
-    });
-    return new TowerOutput(x.get(EMBEDDING), x.get(HEADS), layers, x.get(CODES), extras);
+    return TowerOutput.unpacked(out, BASE);
   }
+
 }

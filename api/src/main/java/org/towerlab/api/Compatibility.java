@@ -40,6 +40,11 @@ public interface Compatibility {
       return new Parts(model, queryTower, itemTower, interaction, sampler, loss, t, split);
     }
 
+    /** These parts with both towers passed through {@code f} (a wrapper's check of its base towers). */
+    public Parts mapTowers(java.util.function.UnaryOperator<Object> f) {
+      return new Parts(model, f.apply(queryTower), f.apply(itemTower), interaction, sampler, loss, trainer, split);
+    }
+
     /** These parts with the loaded split. */
     public Parts withSplit(org.towerlab.api.data.Split s) {
       return new Parts(model, queryTower, itemTower, interaction, sampler, loss, trainer, s);

@@ -39,6 +39,17 @@ public interface Coupling {
       labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    /**
+     * These pairs with every tower output (both sides and the sampled candidates) passed through
+     * {@code f}; a wrapping tower hands its base tower the base outputs this way.
+     */
+    public Pairs mapOutputs(java.util.function.UnaryOperator<TowerOutput> f) {
+      Sampled s = sampled == null ? null
+          : new Sampled(sampled.items() == null ? null : f.apply(sampled.items()), sampled.ids(), sampled.inBatch(),
+              sampled.shared(), sampled.perQuery());
+      return new Pairs(side, f.apply(self), f.apply(other), labels, queryIds, itemIds, s);
+    }
+
     /** The query side's output (self or other). */
     public TowerOutput query() {
       return side == Side.QUERY ? self : other;

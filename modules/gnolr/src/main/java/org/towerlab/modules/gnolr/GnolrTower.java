@@ -137,12 +137,7 @@ public final class GnolrTower implements Tower, Coupling, Compatibility {
     if (!(base instanceof Coupling c)) {
       return;
     }
-    Coupling.Sampled s = pairs.sampled();
-    Coupling.Sampled inner = s == null ? null
-        : new Coupling.Sampled(s.items() == null ? null : unpack(s.items()), s.ids(), s.inBatch(), s.shared(),
-            s.perQuery());
-    c.couple(new Coupling.Pairs(pairs.side(), unpack(pairs.self()), unpack(pairs.other()), pairs.labels(),
-        pairs.queryIds(), pairs.itemIds(), inner), fwd);
+    c.couple(pairs.mapOutputs(GnolrTower::unpack), fwd);
   }
 
   /** The base checks the combination with the base towers in place of the wrappers. */
@@ -151,9 +146,7 @@ public final class GnolrTower implements Tower, Coupling, Compatibility {
     if (!(base instanceof Compatibility c)) {
       return null;
     }
-    Parts inner = new Parts(parts.model(), baseOf(parts.queryTower()), baseOf(parts.itemTower()),
-        parts.interaction(), parts.sampler(), parts.loss(), parts.trainer(), parts.split());
-    String problem = c.incompatibility(inner);
+    String problem = c.incompatibility(parts.mapTowers(GnolrTower::baseOf));
     return problem == null ? null : "In the base tower of " + path + ": " + problem;
   }
 

@@ -117,12 +117,7 @@ public final class TaskHeadsTower implements Tower, Coupling, Compatibility {
     if (!(base instanceof Coupling c)) {
       return;
     }
-    Coupling.Sampled s = pairs.sampled();
-    Coupling.Sampled inner = s == null ? null
-        : new Coupling.Sampled(s.items() == null ? null : unpack(s.items()), s.ids(), s.inBatch(), s.shared(),
-            s.perQuery());
-    c.couple(new Coupling.Pairs(pairs.side(), unpack(pairs.self()), unpack(pairs.other()), pairs.labels(),
-        pairs.queryIds(), pairs.itemIds(), inner), fwd);
+    c.couple(pairs.mapOutputs(TaskHeadsTower::unpack), fwd);
   }
 
   @Override
@@ -130,9 +125,7 @@ public final class TaskHeadsTower implements Tower, Coupling, Compatibility {
     if (!(base instanceof Compatibility c)) {
       return null;
     }
-    Parts inner = new Parts(parts.model(), baseOf(parts.queryTower()), baseOf(parts.itemTower()),
-        parts.interaction(), parts.sampler(), parts.loss(), parts.trainer(), parts.split());
-    String problem = c.incompatibility(inner);
+    String problem = c.incompatibility(parts.mapTowers(TaskHeadsTower::baseOf));
     return problem == null ? null : "In the base tower of " + path + ": " + problem;
   }
 

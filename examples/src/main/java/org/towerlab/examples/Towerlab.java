@@ -417,7 +417,8 @@ public final class Towerlab implements Callable<Integer> {
           "Per metric: mean, std and 95%% interval over seeds. Against the first method: the mean difference with"
           + " its 95%% two-way (user x seed) cluster-bootstrap interval, p of the crossed test, effect sizes, and a"
           + " paired t-test on per-seed means; Holm over every method x metric comparison, or over the methods on"
-          + " summary.primary-metric (the other metrics exploratory). See docs/metrics.md."})
+          + " summary.primary-metric (the other metrics exploratory). See docs/metrics.md.",
+          "Also redraws the grid's quality-vs-cost charts (plots/quality-vs-flops.png, quality-vs-latency.png)."})
   static final class Summarize implements Callable<Integer> {
     @ParentCommand Towerlab parent;
 
@@ -432,6 +433,14 @@ public final class Towerlab implements Callable<Integer> {
         description = "Bootstrap resamples (overrides summary.resamples; default 2000).")
     Integer resamples;
 
+    @Option(names = "--metrics", paramLabel = "METRIC", split = ",",
+        description = "The table's test metrics, comma-separated (overrides summary.metrics).")
+    java.util.List<String> metrics;
+
+    @Option(names = "--cost-stage", paramLabel = "STAGE",
+        description = "Plot this cascade stage's cost in the quality-vs-cost charts (overrides summary.cost-stage).")
+    String costStage;
+
     @Override
     public Integer call() {
       if (!java.nio.file.Files.isRegularFile(gridDir.resolve("run.json"))) {
@@ -441,7 +450,8 @@ public final class Towerlab implements Callable<Integer> {
       if (resamples != null && resamples < 100) {
         throw new UserException("--resamples must be at least 100 (2000 recommended), got " + resamples + ".");
       }
-      parent.out.println(org.towerlab.trainers.GridSummary.rebuild(gridDir, primaryMetric, resamples));
+      parent.out.println(org.towerlab.trainers.GridSummary.rebuild(gridDir, primaryMetric, resamples, costStage,
+          metrics));
       return 0;
     }
   }

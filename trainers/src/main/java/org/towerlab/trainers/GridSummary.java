@@ -91,15 +91,26 @@ public final class GridSummary {
    *     not a test metric of every child
    */
   public static String rebuild(Path parentDir, String primaryMetric, Integer resamples) {
+    return rebuild(parentDir, primaryMetric, resamples, null, null);
+  }
+
+  /**
+   * As {@link #rebuild(Path, String, Integer)}, and redraws the quality-vs-cost charts.
+   *
+   * @param costStage overrides {@code summary.cost-stage} ({@code null}: keep it)
+   * @param metrics overrides {@code summary.metrics} ({@code null}: keep it)
+   */
+  public static String rebuild(Path parentDir, String primaryMetric, Integer resamples, String costStage,
+      List<String> metrics) {
     org.towerlab.tracking.local.LocalRun parent = org.towerlab.tracking.local.LocalRun.read(parentDir);
     List<ExperimentRunner.RunOutcome> outcomes = new ArrayList<>();
     for (Path dir : org.towerlab.tracking.local.LocalRun.find(parentDir.getParent())) {
       org.towerlab.tracking.local.LocalRun run = org.towerlab.tracking.local.LocalRun.read(dir);
       if (isChild(parentDir, parent, run) && Files.exists(dir.resolve("metrics.json"))) {
         try {
-          Map<String, Double> metrics = Mappers.JSON.readValue(dir.resolve("metrics.json").toFile(),
+          Map<String, Double> values = Mappers.JSON.readValue(dir.resolve("metrics.json").toFile(),
               new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() {});
-          outcomes.add(new ExperimentRunner.RunOutcome(run.runName(), run.runId(), dir, metrics, null));
+          outcomes.add(new ExperimentRunner.RunOutcome(run.runName(), run.runId(), dir, values, null));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -126,7 +137,16 @@ public final class GridSummary {
     }).thenComparing(o -> o.dir().toString()));
     SummaryConfig recorded = summaryConfig(parentDir.resolve("config.yaml"));
     SummaryConfig cfg = new SummaryConfig(primaryMetric != null ? primaryMetric : recorded.primaryMetric(),
-        resamples != null ? resamples : recorded.resamples(), recorded.seed());
+        resamples != null ? resamples : recorded.resamples(), recorded.seed(),
+        costStage != null ? costStage : recorded.costStage(), metrics != null ? metrics : recorded.metrics());
+    if (metrics != null) {
+      for (String m : metrics) {
+        if (!reportedByAll(outcomes, m)) {
+          throw new UserException("--metrics " + m + " is not a test metric of every run of " + parentDir
+              + ". Test metrics of the runs: " + testMetrics(outcomes) + ".");
+        }
+      }
+    }
     if (primaryMetric != null && !reportedByAll(outcomes, primaryMetric)) {
       throw new UserException("--primary-metric " + primaryMetric + " is not a test metric of every run of "
           + parentDir + ". Test metrics of the runs: " + testMetrics(outcomes) + ".");
@@ -134,6 +154,7 @@ public final class GridSummary {
     GridSummary summary = of(outcomes, cfg);
     ExperimentRunner.writeText(parentDir.resolve("summary.md"), summary.markdown());
     ExperimentRunner.writeText(parentDir.resolve("summary.csv"), summary.csv());
+    QualityCost.write(parentDir, parent.experiment(), outcomes, cfg); // redrawn with the same settings
     return summary.markdown();
   }
 
@@ -191,13 +212,15 @@ public final class GridSummary {
   static GridSummary of(List<ExperimentRunner.RunOutcome> outcomes, SummaryConfig config) {
     List<Method> methods = group(outcomes);
     List<String> metrics = new ArrayList<>();
-    for (String m : PREFERRED) {
+    List<String> notes = new ArrayList<>();
+    for (String m : config.metrics() != null ? config.metrics() : PREFERRED) {
       if (reportedByAll(outcomes, m)) {
         metrics.add(m);
+      } else if (config.metrics() != null) {
+        notes.add("summary.metrics names '" + m + "', which not every run reports; it is left out.");
       }
     }
     SummaryConfig cfg = config;
-    List<String> notes = new ArrayList<>();
     String primary = config.primaryMetric();
     if (primary != null) {
       if (reportedByAll(outcomes, primary)) {
@@ -207,7 +230,7 @@ public final class GridSummary {
       } else {
         notes.add("summary.primary-metric '" + primary + "' is not a test metric of every run (they report "
             + testMetrics(outcomes) + "); Holm's correction runs over every comparison instead.");
-        cfg = new SummaryConfig(null, config.resamples(), config.seed());
+        cfg = new SummaryConfig(null, config.resamples(), config.seed(), config.costStage(), config.metrics());
       }
     }
     GridSummary s = new GridSummary(methods, metrics, cfg);

@@ -14,7 +14,8 @@ import org.towerlab.tracking.plots.CostPlots;
  * {@code cost/flops-per-pair} (deterministic: the model's arithmetic per scored pair) and against
  * {@code cost/us-per-1000-candidates} (measured on this machine, so it moves with the CPU and the
  * load). Files {@code plots/quality-vs-flops.png} and {@code plots/quality-vs-latency.png} in the
- * grid's directory.
+ * grid's directory. With {@code summary.cost-stage} (grids of cascades that compare one stage), the
+ * cost is that stage's, {@code cost/<stage>/flops-per-pair} and {@code cost/<stage>/us-per-1000-candidates}.
  */
 final class QualityCost {
   static final String FLOPS = "cost/flops-per-pair";
@@ -56,7 +57,9 @@ final class QualityCost {
     if (quality == null || methods.size() < 2) {
       return out;
     }
-    for (String cost : List.of(FLOPS, LATENCY)) {
+    String stage = summary == null ? null : summary.costStage();
+    for (String base : List.of(FLOPS, LATENCY)) {
+      String cost = stage == null ? base : "cost/" + stage + "/" + base.substring("cost/".length());
       if (!outcomes.stream().allMatch(o -> o.metrics().containsKey(cost))) {
         continue;
       }
@@ -68,9 +71,11 @@ final class QualityCost {
         }
         points.put(shortName(m.name()), p);
       }
-      boolean flops = cost.equals(FLOPS);
+      boolean flops = base.equals(FLOPS);
       String file = flops ? "quality-vs-flops.png" : "quality-vs-latency.png";
-      String xLabel = flops ? "FLOPs per scored pair (log)" : "µs per 1,000 candidates, this machine (log)";
+      String of = stage == null ? "" : " of the " + stage;
+      String xLabel = flops ? "FLOPs per scored pair" + of + " (log)"
+          : "µs per 1,000 candidates" + of + ", this machine (log)";
       out.add(CostPlots.qualityVsCost(title + ": " + quality + " against " + (flops ? "FLOPs" : "latency"),
           xLabel, quality, points, dir.resolve("plots").resolve(file)));
     }

@@ -53,6 +53,15 @@ class GridSummaryTest {
   }
 
   @Test
+  void of_metricsListed_tableHasThoseInOrderAndNotesTheMissingOne() throws IOException {
+    GridSummary s = GridSummary.of(grid(), new SummaryConfig(null, 500, 1L, null, List.of("ndcg@20", "auc", "recall@20")));
+    String md = s.markdown();
+    assertThat(md).contains("| method | seeds | ndcg@20 | recall@20 |");
+    assertThat(md).contains("summary.metrics names 'auc', which not every run reports");
+    assertThat(md).contains("over all 4 method x metric comparisons");
+  }
+
+  @Test
   void markdown_betterMethod_markedWithCrossedIntervalAndSeedLevelTest() throws IOException {
     List<ExperimentRunner.RunOutcome> runs = grid();
     assertThat(GridSummary.applies(runs)).isTrue();

@@ -48,6 +48,22 @@ class QualityCostTest {
   }
 
   @Test
+  void write_costStage_plotsThatStagesCostNotTheRunsOwn() {
+    // a grid of cascades: the run's own cost keys are absent, the pre-ranker's are there
+    List<ExperimentRunner.RunOutcome> cascades = grid().stream()
+        .map(o -> new ExperimentRunner.RunOutcome(o.name(), o.runId(), o.dir(), Map.of(
+            "cost/pre-ranker/flops-per-pair", o.metrics().get(QualityCost.FLOPS),
+            "cost/pre-ranker/us-per-1000-candidates", o.metrics().get(QualityCost.LATENCY),
+            "test/pre-ranker/auc", o.metrics().get("test/auc")), null))
+        .toList();
+    SummaryConfig noStage = new SummaryConfig("pre-ranker/auc", null, null);
+    assertThat(QualityCost.write(tmp, "g", cascades, noStage)).isEmpty();
+    SummaryConfig stage = new SummaryConfig("pre-ranker/auc", null, null, "pre-ranker", null);
+    assertThat(QualityCost.write(tmp, "g", cascades, stage)).containsExactly(tmp.resolve("plots/quality-vs-flops.png"),
+        tmp.resolve("plots/quality-vs-latency.png"));
+  }
+
+  @Test
   void write_oneMethodOrNoCosts_writesNothing() {
     List<ExperimentRunner.RunOutcome> one = grid().stream().filter(o -> o.name().contains("baseline")).toList();
     assertThat(QualityCost.write(tmp, "g", one, null)).isEmpty();

@@ -16,14 +16,14 @@ OUT="${1:?usage: benchmarks/profile.sh OUT_DIR [EPOCHS]}"
 EPOCHS="${2:-3}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-CP="$ROOT/examples/target/towerlab-examples.jar:$ROOT/examples/target/lib/*"
+CP="$ROOT/trainers/cli/target/towerlab-cli.jar:$ROOT/trainers/cli/target/lib/*"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 JAVA=(java -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1 -Dtowerlab.repo.root="$ROOT")
 TOOLS="$ROOT/benchmarks/profile_tools.py"
 
 echo "== JFR" >&2
 "${JAVA[@]}" -XX:StartFlightRecording=filename="$OUT/train.jfr",settings=profile -cp "$CP" \
-  org.towerlab.examples.Towerlab bench --worker "quickstart@$EPOCHS" 2>/dev/null | tee "$OUT/jfr-run.txt" >&2
+  org.towerlab.cli.Towerlab bench --worker "quickstart@$EPOCHS" 2>/dev/null | tee "$OUT/jfr-run.txt" >&2
 jfr print --json --events jdk.NativeMethodSample,jdk.ExecutionSample "$OUT/train.jfr" > "$OUT/jfr.json"
 python3 "$TOOLS" jfr "$OUT/jfr.json" main > "$OUT/jfr.folded"
 python3 "$TOOLS" svg "$OUT/jfr.folded" "JFR, main thread, quick start, $EPOCHS epochs" > "$OUT/jfr.svg"
@@ -33,7 +33,7 @@ rm -f "$OUT/jfr.json"
 if command -v perf >/dev/null 2>&1; then
   echo "== perf" >&2
   perf record -F 199 -g -o "$OUT/perf.data" -- "${JAVA[@]}" -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit \
-    -XX:+PreserveFramePointer -cp "$CP" org.towerlab.examples.Towerlab bench --worker "quickstart@$EPOCHS" \
+    -XX:+PreserveFramePointer -cp "$CP" org.towerlab.cli.Towerlab bench --worker "quickstart@$EPOCHS" \
     2>/dev/null | tee "$OUT/perf-run.txt" >&2
   perf script -i "$OUT/perf.data" 2>/dev/null > "$OUT/perf.txt"
   python3 "$TOOLS" perf "$OUT/perf.txt" > "$OUT/perf.folded"

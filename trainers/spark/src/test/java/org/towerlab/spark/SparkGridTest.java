@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.towerlab.examples.Towerlab;
+import org.towerlab.cli.Towerlab;
 import org.towerlab.registry.Registry;
 
 /**

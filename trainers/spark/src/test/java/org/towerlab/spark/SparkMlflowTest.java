@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.towerlab.examples.MlflowTestServer;
-import org.towerlab.examples.Towerlab;
+import org.towerlab.cli.MlflowTestServer;
+import org.towerlab.cli.Towerlab;
 
 /**
  * MLflow from executors: a 2-child grid on {@code local[2,2]} whose config tracks to a real MLflow

@@ -10,15 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.towerlab.registry.Registry;
 
 /**
- * A three-stage cascade logged to a real MLflow server: the run is the parent of one child run per
- * stage, each with its own metric history, and the run carries the system's and every stage's test
- * metrics and costs. Synced to a second, empty server, the stage runs are children of the run there.
+ * A comparison of two three-stage cascades (a grid of two variants, as in the cascade-compare
+ * configs) logged to a real MLflow server: one grid run, parent of one run per cascade, each the
+ * parent of one child run per stage with its own metric history; every cascade run carries the
+ * system's and every stage's test metrics and costs. Synced to a second, empty server, the same
+ * nesting holds there.
  */
 class CascadeMlflowTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,10 +80,14 @@ class CascadeMlflowTest {
         - {type: cascade, scorer: pre-ranker, reference: ranker, candidates: retriever, candidate-size: 40,
            ms: [10], ks: [5]}
       tracking: {type: mlflow, uri: '${MLFLOW_URI}'}
+      grid:
+        variant:
+          - {name: cosine}
+          - {name: dot, model.interaction: {type: dot}}
       """;
 
   @Test
-  void run_cascade_logsOneChildRunPerStageUnderTheRun() throws Exception {
+  void run_gridOfCascades_nestsGridCascadeAndStageRuns() throws Exception {
     try (MlflowTestServer server = MlflowTestServer.start(dir.resolve("server"))) {
       Path config = dir.resolve("cascade.yaml");
       Files.writeString(config, CONFIG);
@@ -97,36 +104,8 @@ class CascadeMlflowTest {
       String expId = exp.path("experiment").path("experiment_id").asText();
       JsonNode runs = JSON.readTree(server.post("/api/2.0/mlflow/runs/search",
           "{\"experiment_ids\": [\"" + expId + "\"], \"max_results\": 50}")).path("runs");
-      assertThat(runs.size()).isEqualTo(4);
-      String parent = null;
-      Map<String, String> parentOf = new HashMap<>();
-      Map<String, JsonNode> byStage = new HashMap<>();
-      for (JsonNode r : runs) {
-        String id = r.path("info").path("run_id").asText();
-        String stage = null;
-        String p = null;
-        for (JsonNode t : r.path("data").path("tags")) {
-          if (t.path("key").asText().equals("towerlab.stage")) {
-            stage = t.path("value").asText();
-          }
-          if (t.path("key").asText().equals("mlflow.parentRunId")) {
-            p = t.path("value").asText();
-          }
-        }
-        if (stage == null) {
-          parent = id;
-          assertThat(r.path("data").path("metrics").toString()).contains("test/recall_at_10")
-              .contains("test/ranker/recall_at_10").contains("cost/ranker/flops-per-pair");
-        } else {
-          byStage.put(stage, r);
-          parentOf.put(stage, p);
-        }
-      }
-      assertThat(byStage).containsOnlyKeys("retriever", "pre-ranker", "ranker");
-      for (String stage : byStage.keySet()) {
-        assertThat(parentOf.get(stage)).as("parent of %s", stage).isEqualTo(parent);
-        assertThat(byStage.get(stage).path("data").path("metrics").toString()).contains("train/loss");
-      }
+      assertThat(runs.size()).isEqualTo(9);
+      assertNesting(runs, "first server");
     }
     try (MlflowTestServer second = MlflowTestServer.start(dir.resolve("server2"))) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -134,26 +113,51 @@ class CascadeMlflowTest {
           new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true,
           StandardCharsets.UTF_8)).execute("mlflow", "sync", dir.resolve("runs").toString());
       assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
-      assertThat(out.toString(StandardCharsets.UTF_8)).contains("4 runs: 4 created");
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("9 runs: 9 created");
       String expId = JSON.readTree(second.get("/api/2.0/mlflow/experiments/get-by-name?experiment_name=cascade-mlflow"))
           .path("experiment").path("experiment_id").asText();
       JsonNode runs = JSON.readTree(second.post("/api/2.0/mlflow/runs/search",
           "{\"experiment_ids\": [\"" + expId + "\"], \"max_results\": 50}")).path("runs");
-      String parent = null;
-      Map<String, String> parentOf = new HashMap<>();
-      for (JsonNode r : runs) {
-        Map<String, String> tags = new HashMap<>();
-        r.path("data").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
-        if (tags.containsKey("towerlab.stage")) {
-          parentOf.put(tags.get("towerlab.stage"), tags.get("mlflow.parentRunId"));
-        } else {
-          parent = r.path("info").path("run_id").asText();
+      assertThat(runs.size()).isEqualTo(9);
+      assertNesting(runs, "second server");
+    }
+  }
+
+  /** One grid run (no parent) -> two cascade runs (variant tag) -> three stage runs each (towerlab.stage tag). */
+  private static void assertNesting(JsonNode runs, String where) {
+    Map<String, Map<String, String>> tagsOf = new HashMap<>();
+    Map<String, JsonNode> byId = new HashMap<>();
+    for (JsonNode r : runs) {
+      Map<String, String> tags = new HashMap<>();
+      r.path("data").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+      String id = r.path("info").path("run_id").asText();
+      tagsOf.put(id, tags);
+      byId.put(id, r);
+    }
+    List<String> roots = tagsOf.entrySet().stream().filter(e -> !e.getValue().containsKey("mlflow.parentRunId"))
+        .map(Map.Entry::getKey).toList();
+    assertThat(roots).as("grid runs on the %s", where).hasSize(1);
+    String grid = roots.get(0);
+    Map<String, String> cascadeByVariant = new HashMap<>();
+    tagsOf.forEach((id, tags) -> {
+      if (grid.equals(tags.get("mlflow.parentRunId"))) {
+        assertThat(tags).as("a cascade run on the %s", where).doesNotContainKey("towerlab.stage");
+        cascadeByVariant.put(tags.get("variant"), id);
+        assertThat(byId.get(id).path("data").path("metrics").toString()).contains("test/recall_at_10")
+            .contains("test/ranker/recall_at_10").contains("cost/ranker/flops-per-pair");
+      }
+    });
+    assertThat(cascadeByVariant).as("cascade runs under the grid on the %s", where).containsOnlyKeys("cosine", "dot");
+    for (String cascade : cascadeByVariant.values()) {
+      Map<String, JsonNode> stages = new HashMap<>();
+      tagsOf.forEach((id, tags) -> {
+        if (cascade.equals(tags.get("mlflow.parentRunId"))) {
+          stages.put(tags.get("towerlab.stage"), byId.get(id));
         }
-      }
-      assertThat(parentOf).hasSize(3);
-      for (Map.Entry<String, String> e : parentOf.entrySet()) {
-        assertThat(e.getValue()).as("parent of %s on the second server", e.getKey()).isEqualTo(parent);
-      }
+      });
+      assertThat(stages).as("stage runs of %s on the %s", cascade, where)
+          .containsOnlyKeys("retriever", "pre-ranker", "ranker");
+      stages.values().forEach(st -> assertThat(st.path("data").path("metrics").toString()).contains("train/loss"));
     }
   }
 }

@@ -58,6 +58,26 @@ final class Reproduction {
    */
   record Result(Path runDir, boolean identical, String table) {}
 
+  /**
+   * Refuses, before the config is bound, a run made with component modules that are not loaded now
+   * (a plugin jar the run was made with and this command was not given): binding would fail on the
+   * first unknown type, without saying that a plugin is missing.
+   */
+  private void requireRecordedModules(Path provenanceFile, JsonNode provenance) {
+    List<String> loaded = registry.modules();
+    List<String> missing = new java.util.ArrayList<>();
+    provenance.path("plugins").forEach(m -> {
+      if (!loaded.contains(m.asText())) {
+        missing.add(m.asText());
+      }
+    });
+    if (!missing.isEmpty()) {
+      throw new UserException("The run was made with component module(s) " + String.join(", ", missing)
+          + " (" + provenanceFile + ", \"plugins\"), which are not loaded now. Pass the plugin jar(s) that hold them"
+          + " with --plugins DIR (or put them in plugins/ or TOWERLAB_PLUGINS), then reproduce again.");
+    }
+  }
+
   /** Checks the data, reruns {@code runDir} into {@code outRoot} and diffs the metrics. */
   Result reproduce(Path runDir, Path outRoot) {
     Path dir = runDir.toAbsolutePath().normalize();
@@ -65,11 +85,12 @@ final class Reproduction {
     Path provenanceFile = requireFile(dir, Provenance.FILE);
     Path metricsFile = requireFile(dir, METRICS);
 
+    JsonNode provenance = readTree(JSON, provenanceFile);
+    requireRecordedModules(provenanceFile, provenance);
     JsonNode tree = readTree(registry.mapper(), configFile);
     ExperimentConfig cfg = new ConfigLoader(registry).bind(tree, configFile.toString());
     LoadedRun run = new LoadedRun(configFile, cfg, tree, registry.effective(cfg), Map.of());
 
-    JsonNode provenance = readTree(JSON, provenanceFile);
     Map<String, DataFile> recorded = Provenance.dataFiles(provenance);
     Map<String, DataFile> current = currentDataFiles(cfg);
     Reproduce.requireSameData(dir.toString(), recorded, current);

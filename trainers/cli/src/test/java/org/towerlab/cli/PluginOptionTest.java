@@ -57,4 +57,20 @@ class PluginOptionTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains(tmp.resolve("nope").toAbsolutePath() + " does not exist").doesNotContain("\tat ");
   }
+
+  @Test
+  void reproduce_runMadeWithAPluginNotLoadedNow_exitTwoNamingTheModuleAndPlugins() throws Exception {
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Files.writeString(run.resolve("effective-config.yaml"), "name: x\nmodel: {type: plugged-tower}\n");
+    Files.writeString(run.resolve("metrics.json"), "{}");
+    Files.writeString(run.resolve("provenance.json"),
+        "{\"plugins\": [\"org.towerlab.modules.baseline.BaselineModule\", \"plug.PluggedModule\"]}");
+
+    Cli.Result r = cli(Map.of(), "reproduce", run.toString(), "--out", tmp.resolve("out").toString());
+
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("plug.PluggedModule").contains("--plugins").doesNotContain("BaselineModule")
+        .doesNotContain("\tat ");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
 }

@@ -55,6 +55,21 @@ public interface ClusterBackend {
    */
   long[] split(String master, SplitRequest request, PrintStream console);
 
+  /**
+   * What {@link #evaluate} needs: a finished run's directory (readable by every executor), the
+   * part to rank ({@code test} or {@code valid}), whether to read the embeddings the run exported
+   * instead of computing them on the executors from its checkpoint, and the number of query
+   * partitions.
+   */
+  record EvaluateRequest(String master, Path runDir, String part, boolean exported, int partitions) {}
+
+  /**
+   * Ranks the corpus for every query of a finished run's split part on the cluster with the run's
+   * {@code topk} evaluator settings, prints the metrics beside the run's own and returns them
+   * (keys without the part prefix).
+   */
+  java.util.Map<String, Double> evaluate(EvaluateRequest request, PrintStream console);
+
   /** The backend called {@code name} on the class path, if any. */
   static Optional<ClusterBackend> find(String name) {
     for (ClusterBackend b : ServiceLoader.load(ClusterBackend.class)) {

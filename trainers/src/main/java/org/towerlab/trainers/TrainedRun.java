@@ -40,14 +40,18 @@ import org.towerlab.registry.config.LoadedRun;
  */
 public final class TrainedRun implements AutoCloseable {
   private final Path dir;
+  private final ExperimentConfig config;
+  private final JsonNode effective;
   private final Split split;
   private final Model model;
   private final NDManager manager;
   private final TowerScorer items;
   private final FeatureBatches batches;
 
-  private TrainedRun(Path dir, Split split, Model model, NDManager manager) {
+  private TrainedRun(Path dir, LoadedRun run, Split split, Model model, NDManager manager) {
     this.dir = dir;
+    this.config = run.config();
+    this.effective = run.effective();
     this.split = split;
     this.model = model;
     this.manager = manager;
@@ -88,7 +92,7 @@ public final class TrainedRun implements AutoCloseable {
         }
         e.getValue().set(v);
       }
-      TrainedRun loaded = new TrainedRun(dir, prepared.split(), model, manager);
+      TrainedRun loaded = new TrainedRun(dir, run, prepared.split(), model, manager);
       loaded.items(); // encoded once, here, outside any caller's NDScope
       return loaded;
     } catch (RuntimeException e) {
@@ -150,6 +154,16 @@ public final class TrainedRun implements AutoCloseable {
   /** The run's directory. */
   public Path dir() {
     return dir;
+  }
+
+  /** The run's config, bound from its effective config. */
+  public ExperimentConfig config() {
+    return config;
+  }
+
+  /** The run's effective config (as bound again here, credentials masked as the run wrote them). */
+  public JsonNode effective() {
+    return effective;
   }
 
   /** The run's split, as it trained and evaluated on it. */

@@ -134,6 +134,24 @@ public final class SparkBackend implements ClusterBackend {
   }
 
   @Override
+  public Map<String, Double> evaluate(EvaluateRequest r, PrintStream console) {
+    boolean existed = SparkSession.getDefaultSession().isDefined();
+    SparkSession spark = Sessions.get(r.master(), "towerlab evaluate", env);
+    try {
+      return RunEvaluation.run(spark, r, console);
+    } catch (Exception e) { // a failed job's SparkException is thrown undeclared through Scala
+      if (e instanceof org.apache.spark.SparkException se) {
+        throw userErrorOf(se);
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    } finally {
+      if (!existed) {
+        spark.stop();
+      }
+    }
+  }
+
+  @Override
   public void bench(String master, Map<String, String> options, PrintStream out) {
     SparkSession spark = Sessions.get(master, "towerlab bench spark-scale", env);
     try {

@@ -123,6 +123,28 @@ class SparkRunEvaluationTest {
   }
 
   @Test
+  void evaluateCommand_computedAndExported_printTheRunsMetrics() {
+    for (String from : List.of("computed", "exported")) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int code = SparkGridTest.cliWith(out).execute("evaluate", runDir.toString(), "--spark", "local[2]",
+          "--embeddings", from, "--partitions", "3");
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertThat(code).as(text).isZero();
+      assertThat(text).contains("embeddings " + (from.equals("computed") ? "computed on the executors"
+          : "exported by the run"));
+      List<String> rows = text.lines().filter(l -> l.startsWith("| recall@") || l.startsWith("| ndcg@")
+          || l.startsWith("| coverage@")).toList();
+      assertThat(rows).as(text).hasSize(9);
+      for (String row : rows) {
+        String[] cells = row.split("\\|");
+        assertThat(Double.parseDouble(cells[2].trim())).as(row).isCloseTo(Double.parseDouble(cells[3].trim()),
+            within(1.5e-6));
+      }
+    }
+    assertThat(spark.sparkContext().isStopped()).isFalse();
+  }
+
+  @Test
   void evaluateRun_dnnInteraction_refusedNamingTheInteraction() throws IOException {
     Path cfg = dir.resolve("dnn.yaml");
     Files.writeString(cfg, CONFIG.replace("interaction: {type: dot}", "interaction: {type: dnn, hidden: [8]}"));

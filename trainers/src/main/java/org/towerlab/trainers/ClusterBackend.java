@@ -37,6 +37,39 @@ public interface ClusterBackend {
    */
   void bench(String master, java.util.Map<String, String> options, PrintStream out);
 
+  /**
+   * What {@link #split} needs: the log (a Parquet file or directory, any Hadoop URI), the output
+   * directory, the raw key columns, the optional timestamp column (null: none), the label columns
+   * kept, the valid and test ratios per query, the seed of the row order and the number of part
+   * files written.
+   */
+  record SplitRequest(String input, String out, String queryColumn, String itemColumn, String timestampColumn,
+      List<String> labels, double validRatio, double testRatio, long seed, int partFiles) {}
+
+  /**
+   * Splits a large interaction log on the cluster at {@code master} into train, valid and test
+   * parts with dense ids, written where the single-machine trainer reads them ({@code data: {type:
+   * parquet, path: <out>/log}} with the {@code given} protocol).
+   *
+   * @return the rows per part: {@code [train, valid, test]}
+   */
+  long[] split(String master, SplitRequest request, PrintStream console);
+
+  /**
+   * What {@link #evaluate} needs: a finished run's directory (readable by every executor), the
+   * part to rank ({@code test} or {@code valid}), whether to read the embeddings the run exported
+   * instead of computing them on the executors from its checkpoint, and the number of query
+   * partitions.
+   */
+  record EvaluateRequest(String master, Path runDir, String part, boolean exported, int partitions) {}
+
+  /**
+   * Ranks the corpus for every query of a finished run's split part on the cluster with the run's
+   * {@code topk} evaluator settings, prints the metrics beside the run's own and returns them
+   * (keys without the part prefix).
+   */
+  java.util.Map<String, Double> evaluate(EvaluateRequest request, PrintStream console);
+
   /** The backend called {@code name} on the class path, if any. */
   static Optional<ClusterBackend> find(String name) {
     for (ClusterBackend b : ServiceLoader.load(ClusterBackend.class)) {

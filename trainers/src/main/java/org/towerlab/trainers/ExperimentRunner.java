@@ -109,6 +109,16 @@ public final class ExperimentRunner {
      * {@code runs}.
      */
     List<RunOutcome> run(List<LoadedRun> runs, Path expDir, boolean resume, String parentRunId);
+
+    /**
+     * Runs the trials of a {@code tune:} search (each already checked) as {@link #runTrial} does:
+     * validation only, no test metric, no per-query test file, no embeddings; {@code parentRunId} is
+     * the search's parent run. Returns their outcomes in the order of {@code trials}, or null to
+     * have the runner train them here one after another (the default).
+     */
+    default List<RunOutcome> runTrials(List<LoadedRun> trials, Path expDir, boolean resume, String parentRunId) {
+      return null;
+    }
   }
 
   /**
@@ -118,6 +128,15 @@ public final class ExperimentRunner {
    */
   public RunOutcome runChild(LoadedRun run, Path runDir, String parentRunId) {
     return runIn(prepare(run), runDir, true, parentRunId, false);
+  }
+
+  /**
+   * Checks and runs one trial of a {@code tune:} search into {@code runDir} as the search does
+   * locally (validation only: no test metric is computed), resuming what an earlier attempt left
+   * there: what a cluster task runs for a trial.
+   */
+  public RunOutcome runTrial(LoadedRun run, Path runDir, String parentRunId) {
+    return runIn(prepare(run), runDir, true, parentRunId, true);
   }
 
   /**
@@ -180,7 +199,7 @@ public final class ExperimentRunner {
     String experiment = runs.get(0).config().name();
     Path expDir = outRoot.resolve(slug(experiment));
     // tune: a validation-only search per method first; the runs then use the chosen values
-    Tuner.Search search = runs.get(0).tune() == null ? null : new Tuner(this, registry, console).search(runs, expDir, resume);
+    Tuner.Search search = runs.get(0).tune() == null ? null : new Tuner(this, registry, console).search(runs, expDir, resume, children);
     runs = search == null ? runs : search.chosen();
     boolean grid = runs.size() > 1;
     // every run is checked (components, data) before anything is written

@@ -246,7 +246,8 @@ public final class TowerScorer implements Scorer {
     items = null;
   }
 
-  private static void keep(TowerOutput out) {
+  /** Takes {@code out}'s arrays out of the current {@link NDScope}: they live as long as their manager. */
+  static void keep(TowerOutput out) {
     for (NDArray a : arrays(out)) {
       NDScope.unregister(a);
     }

@@ -62,6 +62,14 @@ public final class Tuner {
    * @param expDir the experiment's directory in the run store (trials and the search parent go there)
    */
   Search search(List<LoadedRun> runs, Path expDir, boolean resume) {
+    return search(runs, expDir, resume, null);
+  }
+
+  /**
+   * As {@link #search(List, Path, boolean)}, the trials trained by {@code children} when it takes
+   * them ({@link ExperimentRunner.Children#runTrials}: a cluster's tasks), else here one by one.
+   */
+  Search search(List<LoadedRun> runs, Path expDir, boolean resume, ExperimentRunner.Children children) {
     TuneConfig tune = runs.get(0).tune();
     ConfigLoader loader = new ConfigLoader(registry);
     List<Method> methods = methods(runs);
@@ -90,6 +98,9 @@ public final class Tuner {
         org.towerlab.tracking.Secrets.redact(runner.sourceText(first)));
     List<Trial> trials = new ArrayList<>();
     try {
+      List<ExperimentRunner.RunOutcome> remote = children == null ? null : children.runTrials(
+          specs.stream().filter(t -> t.sameAs() == null).map(TrialSpec::run).toList(), expDir, resume, parent.runId());
+      int next = 0;
       for (int i = 0; i < prepared.size(); i++) {
         TrialSpec spec = specs.get(i);
         if (spec.sameAs() != null) {
@@ -99,9 +110,14 @@ public final class Tuner {
               i + 1, prepared.size(), spec.method(), spec.number(), spec.seed(), t.number());
           continue;
         }
-        console.printf(Locale.ROOT, "== tune %d/%d: %s trial %d seed %d %s%n", i + 1, prepared.size(), spec.method(),
-            spec.number(), spec.seed(), spec.values());
-        ExperimentRunner.RunOutcome o = runner.runOne(prepared.get(i), expDir, resume, parent.runId(), true);
+        ExperimentRunner.RunOutcome o;
+        if (remote != null) {
+          o = remote.get(next++);
+        } else {
+          console.printf(Locale.ROOT, "== tune %d/%d: %s trial %d seed %d %s%n", i + 1, prepared.size(), spec.method(),
+              spec.number(), spec.seed(), spec.values());
+          o = runner.runOne(prepared.get(i), expDir, resume, parent.runId(), true);
+        }
         if (!o.metrics().containsKey("valid/" + tune.metric())) {
           throw new UserException(first.source() + ": tune.metric '" + tune.metric() + "' is not a validation metric"
               + " of the runs. Validation metrics: " + o.metrics().keySet().stream().filter(k -> k.startsWith("valid/"))

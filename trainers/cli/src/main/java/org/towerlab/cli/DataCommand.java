@@ -32,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
         "Data root: TOWERLAB_DATA, else ../shared/data beside the repository when present, else",
         "~/.cache/towerlab/data. Configs download a missing data set on first use (TOWERLAB_FETCH=never turns",
         "this off)."},
-    subcommands = {DataCommand.ListCommand.class, DataCommand.FetchCommand.class})
+    subcommands = {DataCommand.ListCommand.class, DataCommand.FetchCommand.class, DataSplitCommand.class})
 final class DataCommand implements Callable<Integer> {
   @ParentCommand Towerlab parent;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

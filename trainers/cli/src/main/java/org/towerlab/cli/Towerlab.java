@@ -66,7 +66,8 @@ import org.towerlab.registry.io.Mappers;
     description = "Two-tower retrieval and pre-ranking experiments: run, validate and inspect configs.",
     subcommands = {Towerlab.Run.class, Towerlab.Validate.class, Towerlab.Components.class,
         Towerlab.Config.class, Towerlab.Reproduce.class, Towerlab.Summarize.class, Towerlab.Mlflow.class, Towerlab.BenchCommand.class,
-        DataCommand.class, NewModuleCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        DataCommand.class, NewModuleCommand.class, CheckCommand.class, EvaluateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Towerlab implements Callable<Integer> {
   /** Exit code of user errors (also picocli's usage-error code). */
   public static final int USER_ERROR = 2;

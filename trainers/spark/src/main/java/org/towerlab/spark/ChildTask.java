@@ -39,11 +39,12 @@ import org.towerlab.tracking.mlflow.MlflowSync;
  * @param raw the child's config tree before defaults (JSON), recorded in {@code config.yaml}
  * @param gridValues the child's grid values (JSON object)
  * @param dirName the run directory's name under {@code <store>/<experiment>/}
+ * @param trial a trial of a {@code tune:} search: validation only ({@link ExperimentRunner#runTrial})
  * @param mlflowUri the MLflow server (credentials masked) or null; credentials come from the
  *     executor's environment ({@code MLFLOW_TRACKING_USERNAME}/{@code _PASSWORD}/{@code _TOKEN})
  */
 record ChildTask(String source, String effective, String raw, String gridValues, RunStore store, String experiment,
-    String dirName, String parentRunId, String splitFrom, String mlflowUri, boolean insecureTls)
+    String dirName, String parentRunId, String splitFrom, String mlflowUri, boolean insecureTls, boolean trial)
     implements Serializable {
   private static final Logger LOG = LoggerFactory.getLogger(ChildTask.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,7 +74,8 @@ record ChildTask(String source, String effective, String raw, String gridValues,
     }
     ExperimentRunner runner = new ExperimentRunner(registry, System.out).localTrackingOnly(true)
         .splitFrom(splitFrom == null ? null : Path.of(splitFrom));
-    ExperimentRunner.RunOutcome outcome = runner.runChild(run, dir, parentRunId);
+    ExperimentRunner.RunOutcome outcome = trial ? runner.runTrial(run, dir, parentRunId)
+        : runner.runChild(run, dir, parentRunId);
     if (mlflowUri != null) {
       MlflowSync.Summary s = MlflowSync.sync(List.of(dir), mlflowUri, MlflowCredentials.fromEnv(), insecureTls);
       if (s.count("failed") > 0) {

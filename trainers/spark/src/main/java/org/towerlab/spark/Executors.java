@@ -9,10 +9,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.towerlab.registry.Registry;
+import org.towerlab.trainers.TrainedRun;
 
 /** Per-JVM state of an executor (or of the driver in local mode): the registry, engine threads, Hadoop conf. */
 final class Executors {
   private static Registry registry;
+  private static final java.util.Map<String, TrainedRun> RUNS = new java.util.HashMap<>();
 
   private Executors() {}
 
@@ -52,6 +54,21 @@ final class Executors {
       registry = Registry.discover();
     }
     return registry;
+  }
+
+  /**
+   * The finished run in {@code dir}, loaded once per JVM ({@link TrainedRun#load}: data, split,
+   * model with its best weights, the item corpus encoded) and kept for the JVM's life, so every task
+   * of an executor shares one copy of the item outputs.
+   */
+  static synchronized TrainedRun trainedRun(String dir) {
+    TrainedRun run = RUNS.get(dir);
+    if (run == null) {
+      taskThread();
+      run = TrainedRun.load(registry(), Path.of(dir), System.out);
+      RUNS.put(dir, run);
+    }
+    return run;
   }
 
   /** The Hadoop configuration with the job's {@code spark.hadoop.*} settings. */

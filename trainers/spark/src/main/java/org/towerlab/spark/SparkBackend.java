@@ -97,6 +97,60 @@ public final class SparkBackend implements ClusterBackend {
     }
   }
 
+  /**
+   * Runs {@link SparkSplit} in a session on {@code master}; a session that already existed in this
+   * JVM (a test's, or an application's that calls the CLI) is used and left running.
+   */
+  @Override
+  public long[] split(String master, SplitRequest r, PrintStream console) {
+    boolean existed = SparkSession.getDefaultSession().isDefined();
+    SparkSession spark = Sessions.get(master, "towerlab data split", env);
+    try {
+      org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(r.out());
+      if (out.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(out)) {
+        throw new org.towerlab.api.UserException("The split's output " + r.out() + " exists already; 'towerlab data"
+            + " split' never overwrites: remove it or choose another --out.");
+      }
+      console.printf(java.util.Locale.ROOT, "== spark: splitting %s on %s%n", r.input(), spark.sparkContext().master());
+      return SparkSplit.run(spark, new SparkSplit.Request(r.input(), r.out(), r.queryColumn(), r.itemColumn(),
+          r.timestampColumn(), r.labels(), r.validRatio(), r.testRatio(), r.seed(), r.partFiles()));
+    } catch (Exception e) { // a failed job's SparkException and AnalysisException are thrown undeclared
+      if (e instanceof org.towerlab.api.UserException u) {
+        throw u;
+      }
+      if (e instanceof org.apache.spark.sql.AnalysisException a) {
+        throw new org.towerlab.api.UserException("Cannot split " + r.input() + ": " + a.getSimpleMessage()
+            + " (check the path and that it is Parquet; an existing --out directory is never overwritten).", a);
+      }
+      if (e instanceof org.apache.spark.SparkException se) {
+        throw userErrorOf(se);
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    } finally {
+      if (!existed) {
+        spark.stop();
+      }
+    }
+  }
+
+  @Override
+  public Map<String, Double> evaluate(EvaluateRequest r, PrintStream console) {
+    boolean existed = SparkSession.getDefaultSession().isDefined();
+    SparkSession spark = Sessions.get(r.master(), "towerlab evaluate", env);
+    try {
+      return RunEvaluation.run(spark, r, console);
+    } catch (Exception e) { // a failed job's SparkException is thrown undeclared through Scala
+      if (e instanceof org.apache.spark.SparkException se) {
+        throw userErrorOf(se);
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    } finally {
+      if (!existed) {
+        spark.stop();
+      }
+    }
+  }
+
   @Override
   public void bench(String master, Map<String, String> options, PrintStream out) {
     SparkSession spark = Sessions.get(master, "towerlab bench spark-scale", env);

@@ -16,6 +16,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.towerlab.evaluators.CorpusRanking;
 import org.towerlab.evaluators.TopKScoring;
+import org.towerlab.api.data.Split;
+import org.towerlab.api.eval.Scorer;
+import org.towerlab.trainers.TrainedRun;
 import scala.Tuple2;
 
 /**
@@ -91,9 +94,86 @@ public final class SparkCorpusEvaluation {
    */
   public static Result evaluate(JavaSparkContext jsc, float[] items, int dim, JavaRDD<QueryRow> queries,
       int[] trainCounts, Options options) {
-    int numItems = items.length / dim;
-    List<String> keys = keys(options);
     Broadcast<float[]> itemsB = jsc.broadcast(items);
+    boolean cosine = options.cosine();
+    try {
+      return run(jsc, items.length / dim, queries, trainCounts, options, (rows, manager) -> {
+        float[] q = new float[rows.size() * dim];
+        for (int r = 0; r < rows.size(); r++) {
+          System.arraycopy(rows.get(r).vector(), 0, q, r * dim, dim);
+        }
+        return new EmbeddingScorer(itemsB.value(), q, dim, cosine, manager);
+      });
+    } finally {
+      itemsB.unpersist();
+    }
+  }
+
+  /**
+   * Runs the job with the embeddings computed on the executors from a finished run's checkpoint:
+   * each executor JVM loads the run once ({@link TrainedRun}: its effective config bound through the
+   * registry, its data and {@code split.csv.gz}, the weights of {@code checkpoints/best.ckpt}) and
+   * encodes the item corpus once; each task encodes its own query blocks with the query tower and
+   * scores them with the run's interaction ({@code scoreAll}, as the run's {@code topk} evaluator
+   * did). The query rows carry no vectors ({@link #rows(Split, String)}). {@code runDir} must be a
+   * path every executor can read (a shared mount), and so must the run's data.
+   *
+   * <p>Only runs whose item side is precomputable qualify; others are refused on the driver with a
+   * {@link org.towerlab.api.UserException} naming the interaction.
+   */
+  public static Result evaluateRun(JavaSparkContext jsc, String runDir, JavaRDD<QueryRow> queries, int[] trainCounts,
+      Options options) {
+    int numItems = Executors.trainedRun(runDir).split().dataset().numItems();
+    return run(jsc, numItems, queries, trainCounts, options, (rows, manager) -> {
+      long[] global = rows.stream().mapToLong(QueryRow::query).toArray();
+      return new GlobalIds(Executors.trainedRun(runDir).scorer(), global);
+    });
+  }
+
+  /** What a task scores its queries with: row {@code r} of its sorted rows is query id {@code r} of the scorer. */
+  interface PartitionScorer extends Serializable {
+    Scorer open(List<QueryRow> rows, NDManager manager);
+  }
+
+  /** A scorer whose query {@code r} is query {@code ids[r]} of {@code inner}. */
+  private record GlobalIds(Scorer inner, long[] ids) implements Scorer {
+    @Override
+    public int numItems() {
+      return inner.numItems();
+    }
+
+    private long[] map(long[] local) {
+      long[] out = new long[local.length];
+      for (int i = 0; i < local.length; i++) {
+        out[i] = ids[(int) local[i]];
+      }
+      return out;
+    }
+
+    @Override
+    public ai.djl.ndarray.NDArray scoreBlock(long[] queryIds, int itemFrom, int itemTo, NDManager manager) {
+      return inner.scoreBlock(map(queryIds), itemFrom, itemTo, manager);
+    }
+
+    @Override
+    public float[] scorePairs(long[] queryIds, long[] itemIds, NDManager manager) {
+      return inner.scorePairs(map(queryIds), itemIds, manager);
+    }
+
+    @Override
+    public long flopsPerPair() {
+      return inner.flopsPerPair();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  private static Result run(JavaSparkContext jsc, int numItems, JavaRDD<QueryRow> queries, int[] trainCounts,
+      Options options, PartitionScorer scorer) {
+    List<String> keys = keys(options);
     Broadcast<int[]> countsB = jsc.broadcast(options.extras() ? trainCounts : null);
     JavaRDD<QueryRow> evaluated = queries.filter(r -> r.targets().length > 0);
     long n = evaluated.count();
@@ -111,9 +191,8 @@ public final class SparkCorpusEvaluation {
         .mapToPair(t -> new Tuple2<>(t._2() / rowsPerPart, t._1()))
         .partitionBy(new ByIndex(usedParts))
         .values()
-        .mapPartitions(rows -> evaluatePartition(rows, itemsB.value(), dim, countsB.value(), options, keys))
+        .mapPartitions(rows -> evaluatePartition(rows, numItems, scorer, countsB.value(), options, keys))
         .collect();
-    itemsB.unpersist();
     countsB.unpersist();
 
     double[] sums = new double[keys.size()];
@@ -158,17 +237,36 @@ public final class SparkCorpusEvaluation {
    * Spark job from the same columns.
    */
   public static List<QueryRow> rows(org.towerlab.api.data.Split split, String part, float[] queries, int dim) {
-    org.towerlab.api.data.InteractionLog target = split.part(part);
-    org.towerlab.api.data.InteractionLog seen = "test".equals(part)
-        ? org.towerlab.trainers.Evaluations.concat(split.train(), split.valid()) : split.train();
     int nq = queries.length / dim;
-    int[][] t = byQuery(target, nq, true);
-    int[][] s = byQuery(seen, nq, false);
+    int[][][] ts = targetsAndSeen(split, part, nq);
+    int[][] t = ts[0];
+    int[][] s = ts[1];
     List<QueryRow> rows = new ArrayList<>();
     for (int q = 0; q < nq; q++) {
       rows.add(new QueryRow(q, Arrays.copyOfRange(queries, q * dim, (q + 1) * dim), t[q], s[q]));
     }
     return rows;
+  }
+
+  /**
+   * The query rows of a split's {@code part} without vectors, for {@link #evaluateRun} (the
+   * executors compute them): targets and seen items as {@link #rows(Split, String, float[], int)}.
+   */
+  public static List<QueryRow> rows(Split split, String part) {
+    List<QueryRow> rows = new ArrayList<>();
+    int nq = split.dataset().numQueries();
+    int[][][] ts = targetsAndSeen(split, part, nq);
+    for (int q = 0; q < nq; q++) {
+      rows.add(new QueryRow(q, new float[0], ts[0][q], ts[1][q]));
+    }
+    return rows;
+  }
+
+  private static int[][][] targetsAndSeen(Split split, String part, int nq) {
+    org.towerlab.api.data.InteractionLog target = split.part(part);
+    org.towerlab.api.data.InteractionLog seen = "test".equals(part)
+        ? org.towerlab.trainers.Evaluations.concat(split.train(), split.valid()) : split.train();
+    return new int[][][] {byQuery(target, nq, true), byQuery(seen, nq, false)};
   }
 
   /** Sorted distinct items per query of {@code log}'s rows (with {@code positives}: rows labelled {@code positive} = 0 skipped). */
@@ -206,8 +304,8 @@ public final class SparkCorpusEvaluation {
     return keys;
   }
 
-  private static Iterator<Partial> evaluatePartition(Iterator<QueryRow> it, float[] items, int dim, int[] counts,
-      Options o, List<String> keys) {
+  private static Iterator<Partial> evaluatePartition(Iterator<QueryRow> it, int numItems, PartitionScorer source,
+      int[] counts, Options o, List<String> keys) {
     Executors.taskThread();
     List<QueryRow> rows = new ArrayList<>();
     it.forEachRemaining(rows::add);
@@ -216,10 +314,8 @@ public final class SparkCorpusEvaluation {
     }
     rows.sort(Comparator.comparingLong(QueryRow::query));
     int n = rows.size();
-    float[] queries = new float[n * dim];
     int[][] seen = new int[n][];
     for (int r = 0; r < n; r++) {
-      System.arraycopy(rows.get(r).vector(), 0, queries, r * dim, dim);
       seen[r] = rows.get(r).seen();
     }
     int[] ks = o.ks();
@@ -228,12 +324,11 @@ public final class SparkCorpusEvaluation {
     for (String k : keys) {
       perQuery.put(k, new double[n]);
     }
-    boolean[][] covered = o.extras() ? new boolean[ks.length][items.length / dim] : null;
+    boolean[][] covered = o.extras() ? new boolean[ks.length][numItems] : null;
     double[] discount = TopKScoring.discounts(maxK);
     double[] ideal = TopKScoring.idealPrefix(discount);
     List<QueryResult> out = new ArrayList<>();
-    try (NDManager manager = NDManager.newBaseManager();
-        EmbeddingScorer scorer = new EmbeddingScorer(items, queries, dim, o.cosine(), manager)) {
+    try (NDManager manager = NDManager.newBaseManager(); Scorer scorer = source.open(rows, manager)) {
       CorpusRanking ranking = new CorpusRanking(scorer, seen, maxK, o.itemBlock(), manager);
       for (int from = 0; from < n; from += o.queryBlock()) {
         int len = Math.min(o.queryBlock(), n - from);

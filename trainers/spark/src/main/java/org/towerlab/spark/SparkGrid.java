@@ -47,6 +47,22 @@ final class SparkGrid implements ExperimentRunner.Children {
   @Override
   public List<ExperimentRunner.RunOutcome> run(List<LoadedRun> runs, Path expDir, boolean resume,
       String parentRunId) {
+    return tasks(runs, expDir, resume, parentRunId, false);
+  }
+
+  /**
+   * The trials of a {@code tune:} search as tasks of one job, as the children are: each trial
+   * trains on its executor and is scored on the validation part only (no test metric is ever
+   * computed for a trial, as locally); the driver chooses from their validation metrics.
+   */
+  @Override
+  public List<ExperimentRunner.RunOutcome> runTrials(List<LoadedRun> trials, Path expDir, boolean resume,
+      String parentRunId) {
+    return tasks(trials, expDir, resume, parentRunId, true);
+  }
+
+  private List<ExperimentRunner.RunOutcome> tasks(List<LoadedRun> runs, Path expDir, boolean resume,
+      String parentRunId, boolean trials) {
     String experiment = expDir.getFileName().toString();
     List<ChildTask> tasks = new ArrayList<>();
     for (LoadedRun run : runs) {
@@ -55,12 +71,12 @@ final class SparkGrid implements ExperimentRunner.Children {
       String[] mlflow = mlflow(run);
       tasks.add(new ChildTask(run.source().toString(), json(run.effective()), json(run.raw()), json(run.gridValues()),
           store, experiment, dirName, parentRunId, splitFrom == null ? null : splitFrom.toAbsolutePath().toString(),
-          mlflow[0], Boolean.parseBoolean(mlflow[1])));
+          mlflow[0], Boolean.parseBoolean(mlflow[1]), trials));
     }
-    console.printf(Locale.ROOT, "== spark: %d run(s) as tasks on %s, run store %s%n", tasks.size(),
-        spark.sparkContext().master(), store.uri());
+    console.printf(Locale.ROOT, "== spark: %d %s as tasks on %s, run store %s%n", tasks.size(),
+        trials ? "tuning trial(s)" : "run(s)", spark.sparkContext().master(), store.uri());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setJobDescription("towerlab grid " + experiment);
+    jsc.setJobDescription((trials ? "towerlab tune " : "towerlab grid ") + experiment);
     List<ChildTask.Result> results = jsc.parallelize(tasks, tasks.size()).map(ChildTask::call).collect();
     List<ExperimentRunner.RunOutcome> outcomes = new ArrayList<>();
     for (ChildTask.Result r : results) {

@@ -32,6 +32,7 @@ class SparkSplitTest {
   private static Path input;
   private static Path split;
   private static long[] counts;
+  private static String splitOut;
 
   @BeforeAll
   static void writeLog() {
@@ -49,7 +50,17 @@ class SparkSplitTest {
     input = dir.resolve("raw");
     spark.createDataFrame(rows, schema).repartition(3).write().parquet(input.toString());
     split = dir.resolve("split-a");
-    counts = SparkSplit.run(spark, request(split.toString(), input.toString()));
+    // through the command line, in this JVM's session (which the command leaves running)
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    int code = SparkGridTest.cliWith(console).execute("data", "split", "--spark", "local[2]", "--input",
+        input.toString(), "--out", split.toString(), "--query", "user", "--item", "movie", "--timestamp", "ts",
+        "--label", "click", "--valid", "0.1", "--test", "0.2", "--seed", "7", "--part-files", "3");
+    splitOut = console.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(splitOut).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("train (\\d+), valid (\\d+), test (\\d+) rows")
+        .matcher(splitOut);
+    assertThat(m.find()).as(splitOut).isTrue();
+    counts = new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
   }
 
   @AfterAll
@@ -81,17 +92,38 @@ class SparkSplitTest {
   }
 
   @Test
+  void dataSplit_existingOut_exit2AndNothingWritten() throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    long before;
+    try (var files = Files.walk(split)) {
+      before = files.count();
+    }
+    int code = SparkGridTest.cliWith(console).execute("data", "split", "--spark", "local[2]", "--input",
+        input.toString(), "--out", split.toString(), "--query", "user", "--item", "movie");
+    assertThat(code).isEqualTo(2);
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("exists already").doesNotContain("\tat ");
+    try (var files = Files.walk(split)) {
+      assertThat(files.count()).isEqualTo(before);
+    }
+    assertThat(spark.sparkContext().isStopped()).as("the test's session is left running").isFalse();
+  }
+
+  @Test
   void run_parquetSplitThenLocalRun_trainerConsumesSparksParts() throws Exception {
     Path out = split;
     Path cfg = dir.resolve("parquet.yaml");
+    // the data section 'towerlab data split' printed
+    String data = splitOut.lines().filter(l -> l.trim().startsWith("data: {type: parquet")).findFirst().orElseThrow();
+    assertThat(data.trim()).isEqualTo("data: {type: parquet, path: " + out.resolve("log")
+        + ", protocol: {type: given, label: click}}");
     Files.writeString(cfg, """
         name: parquet-run
         seed: 1
-        data: {type: parquet, path: %s, protocol: {type: given, label: click}}
+        %s
         model: {type: most-popular}
         evaluators:
           - {type: topk, ks: [5]}
-        """.formatted(out.resolve("log")));
+        """.formatted(data.trim()));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     int code = SparkGridTest.cliWith(console).execute("run", cfg.toString(), "--out", dir.resolve("runs").toString());
     String text = console.toString(StandardCharsets.UTF_8);

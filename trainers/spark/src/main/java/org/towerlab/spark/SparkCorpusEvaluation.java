@@ -39,6 +39,9 @@ import scala.Tuple2;
  * sums reduced in another order, equal to within a few ulps (1e-12 checked in the tests).
  */
 public final class SparkCorpusEvaluation {
+  /** At most one progress line per this many milliseconds (see {@link QueryProgress}). */
+  static final long PROGRESS_INTERVAL_MS = 30_000;
+
   private SparkCorpusEvaluation() {}
 
   /**
@@ -180,19 +183,28 @@ public final class SparkCorpusEvaluation {
     if (n == 0) {
       return new Result(Map.of(), 0, keys, List.of(), 0);
     }
+    // the tasks count the queries they have ranked; QueryProgress prints a line at most every 30 s
+    org.apache.spark.util.LongAccumulator ranked = jsc.sc().longAccumulator("towerlab.queries-ranked");
+    QueryProgress progress = new QueryProgress(ranked.id(), n, System.err, PROGRESS_INTERVAL_MS);
+    jsc.sc().addSparkListener(progress);
     long blocks = (n + options.queryBlock() - 1) / options.queryBlock();
     int parts = (int) Math.min(options.partitions(), blocks);
     long blocksPerPart = (blocks + parts - 1) / parts;
     long rowsPerPart = blocksPerPart * options.queryBlock();
     int usedParts = (int) ((n + rowsPerPart - 1) / rowsPerPart);
-    List<Partial> partials = evaluated
-        .sortBy(QueryRow::query, true, usedParts)
-        .zipWithIndex()
-        .mapToPair(t -> new Tuple2<>(t._2() / rowsPerPart, t._1()))
-        .partitionBy(new ByIndex(usedParts))
-        .values()
-        .mapPartitions(rows -> evaluatePartition(rows, numItems, scorer, countsB.value(), options, keys))
-        .collect();
+    List<Partial> partials;
+    try {
+      partials = evaluated
+          .sortBy(QueryRow::query, true, usedParts)
+          .zipWithIndex()
+          .mapToPair(t -> new Tuple2<>(t._2() / rowsPerPart, t._1()))
+          .partitionBy(new ByIndex(usedParts))
+          .values()
+          .mapPartitions(rows -> evaluatePartition(rows, numItems, scorer, countsB.value(), options, keys, ranked))
+          .collect();
+    } finally {
+      jsc.sc().removeSparkListener(progress);
+    }
     countsB.unpersist();
 
     double[] sums = new double[keys.size()];
@@ -305,7 +317,7 @@ public final class SparkCorpusEvaluation {
   }
 
   private static Iterator<Partial> evaluatePartition(Iterator<QueryRow> it, int numItems, PartitionScorer source,
-      int[] counts, Options o, List<String> keys) {
+      int[] counts, Options o, List<String> keys, org.apache.spark.util.LongAccumulator ranked) {
     Executors.taskThread();
     List<QueryRow> rows = new ArrayList<>();
     it.forEachRemaining(rows::add);
@@ -337,6 +349,7 @@ public final class SparkCorpusEvaluation {
           local[r] = from + r;
         }
         int[][] lists = ranking.top(local);
+        ranked.add(len);
         for (int r = 0; r < len; r++) {
           TopKScoring.score(o.metrics(), from + r, lists[r], rows.get(from + r).targets(), ks, discount, ideal, perQuery,
               counts, covered);

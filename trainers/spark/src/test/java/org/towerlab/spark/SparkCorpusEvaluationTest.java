@@ -73,6 +73,34 @@ class SparkCorpusEvaluationTest {
   }
 
   @Test
+  void queryProgress_tasksAddToTheAccumulator_countsEveryQueryOnceAndPrintsTheTotal() throws Exception {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    org.apache.spark.util.LongAccumulator ranked = jsc.sc().longAccumulator("towerlab.queries-ranked");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    QueryProgress progress = new QueryProgress(ranked.id(), 1000, new java.io.PrintStream(bytes, true), 0);
+    jsc.sc().addSparkListener(progress);
+    try {
+      jsc.parallelize(java.util.stream.IntStream.range(0, 1000).boxed().toList(), 4).foreachPartition(it -> {
+        long c = 0;
+        while (it.hasNext()) {
+          it.next();
+          c++;
+        }
+        ranked.add(c);
+      });
+      jsc.sc().listenerBus().waitUntilEmpty();
+    } finally {
+      jsc.sc().removeSparkListener(progress);
+    }
+
+    assertThat(progress.done()).isEqualTo(1000);
+    String[] lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+    assertThat(lines[lines.length - 1]).startsWith("corpus evaluation: 1,000 / 1,000 queries ranked (100.0%), ");
+    assertThat(progress.line(250, 60_000_000_000L)).isEqualTo(
+        "corpus evaluation: 250 / 1,000 queries ranked (25.0%), 1m 00s, about 3m 00s left");
+  }
+
+  @Test
   void evaluate_simulatorTestPart_sameListsAndMetricsAsTopKEvaluator() {
     int nq = split.dataset().numQueries();
     int ni = split.dataset().numItems();

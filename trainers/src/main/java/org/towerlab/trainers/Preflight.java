@@ -220,6 +220,7 @@ public final class Preflight {
     Split small = fewQueries(split);
     InteractionLog target = small.valid();
     Set<String> names = new LinkedHashSet<>();
+    java.util.Map<String, String> writtenBy = new java.util.HashMap<>();
     for (int i = 0; i < evaluators.size(); i++) {
       Evaluator e = evaluators.get(i);
       if (!e.appliesTo(split)) {
@@ -241,6 +242,15 @@ public final class Preflight {
       try (NDManager m = manager.newSubManager()) {
         Evaluation ev = stage(where, "the evaluator at " + path + " (" + e.name() + ") fails on the validation rows",
             null, () -> e.evaluate(new EvalContext(small, "valid", target, small.train(), scorer, m)));
+        for (String name : ev.metrics().keySet()) {
+          String first = writtenBy.putIfAbsent(name, path);
+          if (first != null) {
+            // the later evaluator's value would silently replace the earlier one's in metrics.json
+            throw new UserException(where + ": the evaluators at " + first + " and " + path + " both report '" + name
+                + "', so one value would overwrite the other. Remove one of them, or give one another label:, task:"
+                + " or ks.");
+          }
+        }
         names.addAll(ev.metrics().keySet());
       }
     }

@@ -56,6 +56,17 @@ class PreflightTest {
   }
 
   @Test
+  void check_twoEvaluatorsReportTheSameMetric_userErrorNamingBoth() {
+    LoadedRun run = Harness.simulator(tmp.resolve("d"), "trainer.monitor=null",
+        "evaluators=[{type: topk, ks: [10, 20]}, {type: topk, ks: [20, 50]}]");
+
+    assertThatThrownBy(() -> Preflight.check(Harness.REGISTRY, run, Harness.split(run)))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("$.evaluators[0] and $.evaluators[1] both report '").hasMessageContaining("@20'")
+        .hasMessageContaining("overwrite");
+  }
+
+  @Test
   void parts_emptyValidationPart_userErrorNamingProtocolAndSizes() {
     LoadedRun run = Harness.simulator(tmp.resolve("p"));
     Split s = Harness.split(run);

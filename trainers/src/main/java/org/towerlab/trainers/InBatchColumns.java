@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.towerlab.api.loss.CandidateIds;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.Interaction;
 import org.towerlab.api.model.TowerOutput;
@@ -33,10 +34,6 @@ final class InBatchColumns {
       scoreLogq = Tensors.create(bm, negs.inBatchLogQ()); // [B]
       logq = scoreLogq.expandDims(0).broadcast(new Shape(b, b)); // [B, B], column j = logQ of item j
     }
-    long[] ids = new long[b * b];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(pos, 0, ids, i * b, b);
-    }
-    return new TrainStep.Candidates(all, mask, logq, scoreLogq, ids, b);
+    return new TrainStep.Candidates(all, mask, logq, scoreLogq, CandidateIds.sameForEveryRow(pos, b), b);
   }
 }

@@ -17,6 +17,7 @@ import org.towerlab.api.UserException;
 import org.towerlab.api.data.InteractionLog;
 import org.towerlab.api.data.Side;
 import org.towerlab.api.data.Split;
+import org.towerlab.api.loss.CandidateIds;
 import org.towerlab.api.loss.Loss;
 import org.towerlab.api.loss.LossInput;
 import org.towerlab.api.loss.TrainingRows;
@@ -338,7 +339,7 @@ public final class TrainStep {
   }
 
   /** The step's candidate columns: scores {@code [B, C]}, mask, logQ, and the item id of each column. */
-  record Candidates(NDArray scores, NDArray mask, NDArray logQ, NDArray scoreLogQ, long[] ids, int width) {}
+  record Candidates(NDArray scores, NDArray mask, NDArray logQ, NDArray scoreLogQ, CandidateIds ids, int width) {}
 
   private Candidates candidates(Interaction inter, TowerOutput qo, TowerOutput io, TowerOutput po, Negatives negs,
       long[] q, long[] pos, Forward fwd, NDManager bm) {
@@ -460,7 +461,8 @@ public final class TrainStep {
       }
     }
     int total = widths.stream().mapToInt(Integer::intValue).sum();
-    return new Candidates(negatives, negMask, negLogq, scoreLogq, interleaveIds(idCols, widths, b), total);
+    return new Candidates(negatives, negMask, negLogq, scoreLogq,
+        CandidateIds.of(interleaveIds(idCols, widths, b), b, total), total);
   }
 
   /** Every label column of the rows, plus {@code positive} (1 when the log has none). */
@@ -491,14 +493,14 @@ public final class TrainStep {
   }
 
   /** The teacher's scores of each row's pair and candidates, {@code [B, 1 + C]}, detached. */
-  private NDArray teacherScores(long[] q, long[] ts, long[] pos, long[] candidateIds, int width, NDManager bm) {
+  private NDArray teacherScores(long[] q, long[] ts, long[] pos, CandidateIds candidateIds, int width, NDManager bm) {
     int b = q.length;
     int w = 1 + width;
     long[] items = new long[b * w];
     for (int i = 0; i < b; i++) {
       items[i * w] = pos[i];
       for (int j = 0; j < width; j++) {
-        long id = candidateIds[i * width + j];
+        long id = candidateIds.at(i, j);
         items[i * w + 1 + j] = id < 0 ? pos[i] : id;
       }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import org.towerlab.api.loss.CandidateIds;
 import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Tensors;
@@ -55,7 +56,8 @@ class InBatchColumnsTest {
       assertThat(c.logQ().getShape()).isEqualTo(new Shape(4, 4));
       assertThat(c.logQ().toFloatArray()).containsExactly(expectedLogQ);
       assertThat(c.scoreLogQ().toFloatArray()).containsExactly(logQ);
-      assertThat(c.ids()).containsExactly(expectedIds);
+      assertThat(c.ids().toArray()).containsExactly(expectedIds);
+      assertThat(c.ids()).isEqualTo(CandidateIds.of(expectedIds, 4, 4));
     }
   }
 

@@ -60,11 +60,11 @@ public record LossInput(
    * @param items item id of each row's pair {@code [B]} (LISTS: the list's first slot)
    * @param rows index of each row in the log the step iterates (positives or logged rows of the
    *     training part; LISTS: the list's index), for per-row data such as popularity weights
-   * @param candidates item id of every candidate column, row-major {@code [B * C]} (-1 for
-   *     padding), or {@code null}
+   * @param candidates item id of every candidate column {@code [B, C]} (-1 for padding), or
+   *     {@code null}
    * @param listItems item id of every list slot, row-major {@code [B * L]} (-1 for padding), or null
    */
-  public record Ids(long[] queries, long[] items, int[] rows, long[] candidates, long[] listItems) {}
+  public record Ids(long[] queries, long[] items, int[] rows, CandidateIds candidates, long[] listItems) {}
 
   /** An input holding only pair scores and labels (pointwise losses, tests). */
   public static Builder builder(NDArray scores) {

@@ -314,7 +314,7 @@ final class PerfBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(a -> a.startsWith("-D") || a.startsWith("-Xmx")).toList());
+            .filter(a -> a.startsWith("-D") || a.startsWith("-Xmx") || a.startsWith("-XX:")).toList());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Towerlab.class.getName(), "bench",
             "--worker", what + "@" + epochs + (quick ? "@quick" : "")));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);

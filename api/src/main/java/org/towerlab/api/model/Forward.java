@@ -3,9 +3,12 @@ package org.towerlab.api.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * The context of one forward pass: the batch's manager (every intermediate array goes there and is
@@ -25,6 +28,7 @@ public final class Forward {
   private final long step;
   private final Map<String, NDArray> aux = new LinkedHashMap<>();
   private final Map<String, Double> metrics = new LinkedHashMap<>();
+  private final Map<String, Map<NDArray, NDArray>> derived = new HashMap<>();
 
   public Forward(NDManager manager, boolean training, SplittableRandom rng, int epoch, long step) {
     this.manager = manager;
@@ -93,6 +97,20 @@ public final class Forward {
       return;
     }
     metrics.put(name, (double) scalar.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat());
+  }
+
+  /**
+   * {@code fn(x)}, computed once per training pass for the same array object {@code x} and
+   * {@code key}: a step that scores its pairs and then its in-batch columns normalizes each tower's
+   * output once, and autograd sees one node with two consumers instead of two copies. Outside
+   * training it just applies {@code fn} (an evaluation pass may live across many blocks and must
+   * not hold them). {@code fn} must be a pure function of {@code x}.
+   */
+  public NDArray derived(String key, NDArray x, UnaryOperator<NDArray> fn) {
+    if (!training) {
+      return fn.apply(x);
+    }
+    return derived.computeIfAbsent(key, k -> new IdentityHashMap<>()).computeIfAbsent(x, fn);
   }
 
   /** The diagnostics recorded in this pass. */

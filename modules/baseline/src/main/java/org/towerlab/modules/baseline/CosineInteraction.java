@@ -24,16 +24,22 @@ public final class CosineInteraction implements Interaction {
     return x.div(norm);
   }
 
+  /** The normalized vectors, once per training step for the same tower output. */
+  private static NDArray normalized(NDArray x, Forward fwd) {
+    return fwd.derived("cosine.normalize", x, CosineInteraction::normalize);
+  }
+
   @Override
   public NDArray scoreAll(TowerOutput queries, TowerOutput items, Forward fwd) {
-    NDArray q = normalize(queries.embedding()); // [B, D]
-    NDArray v = normalize(items.embedding()); // [M, D]
-    return q.matMul(v.transpose()).div(Tensors.scalar(fwd.manager(), temperature)); // [B, M]
+    NDArray q = normalized(queries.embedding(), fwd); // [B, D]
+    NDArray v = normalized(items.embedding(), fwd); // [M, D]
+    // 1/tau on the [B, D] side, not on the [B, M] product: one pass over B * D values instead of B * M
+    return q.div(Tensors.scalar(fwd.manager(), temperature)).matMul(v.transpose()); // [B, M]
   }
 
   @Override
   public NDArray scorePaired(TowerOutput queries, TowerOutput items, int k, Forward fwd) {
-    return DotInteraction.pairedDot(normalize(queries.embedding()), normalize(items.embedding()), k)
+    return DotInteraction.pairedDot(normalized(queries.embedding(), fwd), normalized(items.embedding(), fwd), k)
         .div(Tensors.scalar(fwd.manager(), temperature)); // [B, K]
   }
 

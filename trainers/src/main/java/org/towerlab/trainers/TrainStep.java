@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
@@ -349,12 +350,16 @@ public final class TrainStep {
     if (negs.inBatch() && m == 0 && k == 0 && !(sampler instanceof InBatchMiner) && negs.inBatchLogQByRow() == null) {
       return InBatchColumns.candidates(inter, qo, po, negs, pos, fwd, bm);
     }
+    // One block of columns per candidate source, each with its mask and logQ built on the engine
+    // where every row has the same columns (in-batch, shared): no [B, C] Java arrays per step
+    // (profiled: at B = 1024 they are G1 humongous allocations, section 1 of docs/performance.md).
     NDList negCols = new NDList();
-    List<float[]> maskCols = new ArrayList<>();
-    List<float[]> logqCols = new ArrayList<>();
-    List<long[]> idCols = new ArrayList<>();
+    NDList maskCols = new NDList();
+    List<NDArray> logqCols = new ArrayList<>();
+    List<CandidateIds> idCols = new ArrayList<>();
     List<Integer> widths = new ArrayList<>();
     boolean anyLogq = false;
+    NDArray posArr = Tensors.create(bm, pos); // [B] int64
     if (negs.inBatch()) {
       NDArray all = inter.scoreAll(qo, po, fwd); // [B, B]
       if (sampler instanceof InBatchMiner miner) {
@@ -384,47 +389,27 @@ public final class TrainStep {
             }
           }
           negCols.add(all.gather(Tensors.create(bm, idx, new Shape(b, w)), 1)); // [B, w]
-          maskCols.add(mask);
-          logqCols.add(lq);
-          idCols.add(ids);
+          maskCols.add(Tensors.create(bm, mask, new Shape(b, w)));
+          logqCols.add(Tensors.create(bm, lq, new Shape(b, w)));
+          idCols.add(CandidateIds.of(ids, b, w));
           widths.add(w);
         }
       } else {
-        float[] mask = new float[b * b];
-        float[] lq = new float[b * b];
-        long[] ids = new long[b * b];
-        for (int i = 0; i < b; i++) {
-          for (int j = 0; j < b; j++) {
-            mask[i * b + j] = pos[j] != pos[i] ? 1f : 0f;
-            lq[i * b + j] = negs.inBatchLogQByRow() != null ? negs.inBatchLogQByRow()[i][j]
-                : negs.inBatchLogQ() == null ? 0f : negs.inBatchLogQ()[j];
-            ids[i * b + j] = pos[j];
-          }
-        }
         negCols.add(all);
-        maskCols.add(mask);
-        logqCols.add(lq);
-        idCols.add(ids);
+        maskCols.add(notSameItem(posArr, posArr)); // [B, B]
+        logqCols.add(negs.inBatchLogQByRow() != null ? rowsOf(negs.inBatchLogQByRow(), b, b, bm)
+            : negs.inBatchLogQ() == null ? null : sameForEveryRow(negs.inBatchLogQ(), b, bm));
+        idCols.add(CandidateIds.sameForEveryRow(pos, b));
         widths.add(b);
       }
       anyLogq |= negs.inBatchLogQ() != null || negs.inBatchLogQByRow() != null;
     }
     if (m > 0) {
       negCols.add(inter.scoreAll(qo, io.rows(b, b + m), fwd)); // [B, M]
-      float[] mask = new float[b * m];
-      float[] lq = new float[b * m];
-      long[] ids = new long[b * m];
-      for (int i = 0; i < b; i++) {
-        for (int j = 0; j < m; j++) {
-          mask[i * m + j] = negs.shared()[j] != pos[i] ? 1f : 0f;
-          lq[i * m + j] = negs.sharedLogQByRow() != null ? negs.sharedLogQByRow()[i][j]
-              : negs.sharedLogQ() == null ? 0f : negs.sharedLogQ()[j];
-          ids[i * m + j] = negs.shared()[j];
-        }
-      }
-      maskCols.add(mask);
-      logqCols.add(lq);
-      idCols.add(ids);
+      maskCols.add(notSameItem(Tensors.create(bm, negs.shared()), posArr)); // [B, M]
+      logqCols.add(negs.sharedLogQByRow() != null ? rowsOf(negs.sharedLogQByRow(), b, m, bm)
+          : negs.sharedLogQ() == null ? null : sameForEveryRow(negs.sharedLogQ(), b, bm));
+      idCols.add(CandidateIds.sameForEveryRow(negs.shared(), b));
       widths.add(m);
       anyLogq |= negs.sharedLogQ() != null || negs.sharedLogQByRow() != null;
     }
@@ -441,9 +426,9 @@ public final class TrainStep {
           ids[i * k + j] = valid ? negs.perQuery()[i][j] : -1;
         }
       }
-      maskCols.add(mask);
-      logqCols.add(lq);
-      idCols.add(ids);
+      maskCols.add(Tensors.create(bm, mask, new Shape(b, k)));
+      logqCols.add(negs.perQueryLogQ() == null ? null : Tensors.create(bm, lq, new Shape(b, k)));
+      idCols.add(CandidateIds.of(ids, b, k));
       widths.add(k);
       anyLogq |= negs.perQueryLogQ() != null;
     }
@@ -451,18 +436,39 @@ public final class TrainStep {
       return new Candidates(null, null, null, null, null, 0);
     }
     NDArray negatives = negCols.size() == 1 ? negCols.get(0) : NDArrays.concat(negCols, 1); // [B, C]
-    NDArray negMask = Tensors.create(bm, interleave(maskCols, widths, b), negatives.getShape());
+    NDArray negMask = maskCols.size() == 1 ? maskCols.get(0) : NDArrays.concat(maskCols, 1); // [B, C]
     NDArray negLogq = null;
     NDArray scoreLogq = null;
     if (anyLogq) {
-      negLogq = Tensors.create(bm, interleave(logqCols, widths, b), negatives.getShape());
+      NDList parts = new NDList();
+      for (int c = 0; c < logqCols.size(); c++) {
+        parts.add(logqCols.get(c) != null ? logqCols.get(c) : bm.zeros(new Shape(b, widths.get(c))));
+      }
+      negLogq = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1); // [B, C]
       if (negs.inBatchLogQ() != null) {
         scoreLogq = Tensors.create(bm, negs.inBatchLogQ()); // [B]
       }
     }
     int total = widths.stream().mapToInt(Integer::intValue).sum();
-    return new Candidates(negatives, negMask, negLogq, scoreLogq,
-        CandidateIds.of(interleaveIds(idCols, widths, b), b, total), total);
+    return new Candidates(negatives, negMask, negLogq, scoreLogq, CandidateIds.sideBySide(idCols), total);
+  }
+
+  /** {@code 1} where column {@code j}'s item differs from row {@code i}'s positive: {@code [B, W]} float. */
+  private static NDArray notSameItem(NDArray columnItems, NDArray positives) {
+    return columnItems.expandDims(0).neq(positives.expandDims(1)).toType(DataType.FLOAT32, false);
+  }
+
+  /** {@code [W]} values repeated for every one of {@code b} rows, {@code [B, W]} (a broadcast view). */
+  private static NDArray sameForEveryRow(float[] values, int b, NDManager bm) {
+    return Tensors.create(bm, values).expandDims(0).broadcast(new Shape(b, values.length));
+  }
+
+  private static NDArray rowsOf(float[][] values, int b, int w, NDManager bm) {
+    float[] flat = new float[b * w];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(values[i], 0, flat, i * w, w);
+    }
+    return Tensors.create(bm, flat, new Shape(b, w));
   }
 
   /** Every label column of the rows, plus {@code positive} (1 when the log has none). */
@@ -521,36 +527,6 @@ public final class TrainStep {
     TowerOutput tq = teacher.queryTower().encode(batches.build(Side.QUERY, q, ts, bm), tf);
     TowerOutput ti = teacher.itemTower().encode(batches.build(Side.ITEM, items, FeatureBatches.perRow(ts, w), bm), tf);
     return teacher.interaction().scorePaired(tq, ti, w, tf).stopGradient(); // [B, w]
-  }
-
-  private static long[] interleaveIds(List<long[]> cols, List<Integer> widths, int b) {
-    int total = widths.stream().mapToInt(Integer::intValue).sum();
-    long[] out = new long[b * total];
-    int offset = 0;
-    for (int c = 0; c < cols.size(); c++) {
-      int w = widths.get(c);
-      long[] src = cols.get(c);
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(src, i * w, out, i * total + offset, w);
-      }
-      offset += w;
-    }
-    return out;
-  }
-
-  private static float[] interleave(List<float[]> cols, List<Integer> widths, int b) {
-    int total = widths.stream().mapToInt(Integer::intValue).sum();
-    float[] out = new float[b * total];
-    int offset = 0;
-    for (int c = 0; c < cols.size(); c++) {
-      int w = widths.get(c);
-      float[] src = cols.get(c);
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(src, i * w, out, i * total + offset, w);
-      }
-      offset += w;
-    }
-    return out;
   }
 
   /** Builds a {@link TrainStep}. */

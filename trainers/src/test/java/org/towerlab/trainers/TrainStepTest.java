@@ -22,6 +22,7 @@ import org.towerlab.api.model.Forward;
 import org.towerlab.api.model.InitContext;
 import org.towerlab.api.model.Model;
 import org.towerlab.api.nn.Params;
+import org.towerlab.api.sampling.Negatives;
 import org.towerlab.api.train.TrainContext;
 import org.towerlab.trainers.Harness.RecordingTracker;
 import org.towerlab.trainers.Harness.Session;
@@ -163,6 +164,79 @@ class TrainStepTest {
       step.run(first(256), 0, 0, new SplittableRandom(1), new SplittableRandom(1), s.manager);
       assertThat(loss.positives.get(0)).contains(0f, 1f);
       assertThat(loss.shapes).as("logged rows are not given sampled negatives").isEmpty();
+    }
+  }
+
+  /** Every candidate source at once: masks, logQ and ids per column, built block by block. */
+  @Test
+  void run_inBatchSharedAndPerQueryNegatives_maskLogQAndIdsPerColumn() {
+    try (Session s = new Session(Harness.simulator(tmp));
+        TowerScorer scorer = new TowerScorer(s.model, new FeatureBatches(s.split), 200, s.manager)) {
+      int b = 4;
+      long[] pos = new long[b];
+      for (int i = 0; i < b; i++) {
+        pos[i] = s.split.train().items()[i];
+      }
+      float[] inLogQ = {-1f, -2f, -3f, -4f};
+      long[] shared = {pos[1], 7};
+      float[] sharedLogQ = {-5f, -6f};
+      long[][] perQuery = new long[b][];
+      float[][] perQueryLogQ = new float[b][];
+      boolean[][] perQueryMask = new boolean[b][];
+      for (int i = 0; i < b; i++) {
+        perQuery[i] = new long[] {pos[i], 10 + i};
+        perQueryLogQ[i] = new float[] {-7f - i, -8f - i};
+        perQueryMask[i] = new boolean[] {true, i != 2};
+      }
+      Negatives negs = new Negatives(true, inLogQ, shared, sharedLogQ, perQuery, perQueryLogQ, perQueryMask);
+      float[][] seen = new float[2][];
+      long[][] ids = new long[1][];
+      Loss probe = new Loss() {
+        @Override
+        public NDArray compute(LossInput in, Forward fwd) {
+          seen[0] = in.negativeMask().toFloatArray();
+          seen[1] = in.negativeLogQ().toFloatArray();
+          ids[0] = in.ids().candidates().toArray();
+          return in.scores().square().mean();
+        }
+
+        @Override
+        public List<TrainingRows> rows() {
+          return List.of(TrainingRows.POSITIVES);
+        }
+      };
+      TrainingSamplerContext ctx = new TrainingSamplerContext(s.split, scorer, s.manager);
+      TrainStep step = TrainStep.builder(s.model, s.split).setLoss(probe).optRows(TrainingRows.POSITIVES)
+          .optSampler((request, c) -> negs, ctx).build();
+
+      step.run(first(b), 0, 0, new SplittableRandom(1), new SplittableRandom(1), s.manager);
+
+      int w = b + 2 + 2;
+      float[] mask = new float[b * w];
+      float[] logq = new float[b * w];
+      long[] expectedIds = new long[b * w];
+      for (int i = 0; i < b; i++) {
+        for (int j = 0; j < b; j++) {
+          mask[i * w + j] = pos[j] != pos[i] ? 1f : 0f;
+          logq[i * w + j] = inLogQ[j];
+          expectedIds[i * w + j] = pos[j];
+        }
+        for (int j = 0; j < 2; j++) {
+          mask[i * w + b + j] = shared[j] != pos[i] ? 1f : 0f;
+          logq[i * w + b + j] = sharedLogQ[j];
+          expectedIds[i * w + b + j] = shared[j];
+          boolean valid = perQueryMask[i][j];
+          mask[i * w + b + 2 + j] = valid && perQuery[i][j] != pos[i] ? 1f : 0f;
+          logq[i * w + b + 2 + j] = perQueryLogQ[i][j];
+          expectedIds[i * w + b + 2 + j] = valid ? perQuery[i][j] : -1;
+        }
+      }
+      assertThat(seen[0]).containsExactly(mask);
+      assertThat(seen[1]).containsExactly(logq);
+      assertThat(ids[0]).containsExactly(expectedIds);
+      // the per-query slot equal to the row's own positive and the invalid slot are masked
+      assertThat(seen[0][b + 2]).isZero();
+      assertThat(seen[0][2 * w + b + 3]).isZero();
     }
   }
 

@@ -1,6 +1,7 @@
 package org.towerlab.api.loss;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The item id of every candidate column of a step, {@code [B, C]} row-major, {@code -1} for
@@ -14,12 +15,44 @@ public final class CandidateIds {
   private final int width;
   private final long[] flat; // [rows * width], or null when every row has the columns `shared`
   private final long[] shared; // [width], or null
+  private final CandidateIds[] blocks; // column blocks side by side, or null
+  private final int[] offsets; // first column of each block
 
   private CandidateIds(int rows, int width, long[] flat, long[] shared) {
+    this(rows, width, flat, shared, null, null);
+  }
+
+  private CandidateIds(int rows, int width, long[] flat, long[] shared, CandidateIds[] blocks, int[] offsets) {
     this.rows = rows;
     this.width = width;
     this.flat = flat;
     this.shared = shared;
+    this.blocks = blocks;
+    this.offsets = offsets;
+  }
+
+  /**
+   * Column blocks side by side (in-batch columns, then shared negatives, then per-query ones), each
+   * kept as it is: {@code at} looks up the block of the column.
+   */
+  public static CandidateIds sideBySide(List<CandidateIds> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("no candidate blocks");
+    }
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    int rows = parts.get(0).rows;
+    int[] offsets = new int[parts.size()];
+    int width = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i).rows != rows) {
+        throw new IllegalArgumentException("candidate blocks of " + rows + " and " + parts.get(i).rows + " rows");
+      }
+      offsets[i] = width;
+      width += parts.get(i).width;
+    }
+    return new CandidateIds(rows, width, null, null, parts.toArray(new CandidateIds[0]), offsets);
   }
 
   /** Row-major ids {@code [rows * width]}; the array is kept, not copied. */
@@ -48,6 +81,13 @@ public final class CandidateIds {
     if (row < 0 || row >= rows || column < 0 || column >= width) {
       throw new IndexOutOfBoundsException("candidate (" + row + ", " + column + ") of " + rows + " x " + width);
     }
+    if (blocks != null) {
+      int k = blocks.length - 1;
+      while (offsets[k] > column) {
+        k--;
+      }
+      return blocks[k].at(row, column - offsets[k]);
+    }
     return shared != null ? shared[column] : flat[row * width + column];
   }
 
@@ -57,6 +97,16 @@ public final class CandidateIds {
       return flat.clone();
     }
     long[] out = new long[rows * width];
+    if (blocks != null) {
+      for (int k = 0; k < blocks.length; k++) {
+        long[] part = blocks[k].toArray();
+        int w = blocks[k].width;
+        for (int i = 0; i < rows; i++) {
+          System.arraycopy(part, i * w, out, i * width + offsets[k], w);
+        }
+      }
+      return out;
+    }
     for (int i = 0; i < rows; i++) {
       System.arraycopy(shared, 0, out, i * width, width);
     }

@@ -45,4 +45,23 @@ class CandidateIdsTest {
     ids.toArray()[0] = 9;
     assertThat(ids.at(0, 0)).isEqualTo(1);
   }
+
+  @Test
+  void sideBySide_looksUpTheBlockOfEachColumn() {
+    CandidateIds inBatch = CandidateIds.sameForEveryRow(new long[] {5, 6}, 2);
+    CandidateIds shared = CandidateIds.sameForEveryRow(new long[] {9}, 2);
+    CandidateIds perQuery = CandidateIds.of(new long[] {1, -1, 3, 4}, 2, 2);
+    CandidateIds all = CandidateIds.sideBySide(java.util.List.of(inBatch, shared, perQuery));
+    long[] flat = {5, 6, 9, 1, -1, 5, 6, 9, 3, 4};
+    assertThat(all.width()).isEqualTo(5);
+    assertThat(all.toArray()).containsExactly(flat);
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 5; j++) {
+        assertThat(all.at(i, j)).isEqualTo(flat[i * 5 + j]);
+      }
+    }
+    assertThat(all).isEqualTo(CandidateIds.of(flat, 2, 5));
+    assertThatThrownBy(() -> CandidateIds.sideBySide(java.util.List.of(inBatch, CandidateIds.of(new long[3], 3, 1))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

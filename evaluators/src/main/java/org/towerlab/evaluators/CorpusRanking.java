@@ -16,6 +16,13 @@ import org.towerlab.api.eval.Scorer;
  * that rank the corpus elsewhere (the Spark corpus evaluation), so they rank with the same code.
  */
 public final class CorpusRanking {
+  /**
+   * The largest item block when the caller asks for the whole corpus (item block 0): beyond it a
+   * {@code queries x items} score block would grow with the corpus (512 queries x 10^6 items is
+   * 2 GB), and blocks do not change the lists (see above).
+   */
+  public static final int MAX_WHOLE_CORPUS_BLOCK = 1 << 18;
+
   private final Scorer scorer;
   private final int[][] seen;
   private final int k;
@@ -25,13 +32,14 @@ public final class CorpusRanking {
   /**
    * @param seen sorted distinct seen items per query id (indexed by query id), or {@code null}
    * @param k the length of the lists
-   * @param itemBlock items per block, 0 for the whole corpus in one block
+   * @param itemBlock items per block; 0 for the whole corpus in one block, up to
+   *     {@link #MAX_WHOLE_CORPUS_BLOCK} items
    */
   public CorpusRanking(Scorer scorer, int[][] seen, int k, int itemBlock, NDManager manager) {
     this.scorer = scorer;
     this.seen = seen;
     this.k = k;
-    this.itemBlock = itemBlock == 0 ? Math.max(scorer.numItems(), 1) : itemBlock;
+    this.itemBlock = itemBlock == 0 ? Math.max(Math.min(scorer.numItems(), MAX_WHOLE_CORPUS_BLOCK), 1) : itemBlock;
     this.manager = manager;
   }
 

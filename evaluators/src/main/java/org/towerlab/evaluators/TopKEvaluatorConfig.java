@@ -10,7 +10,8 @@ import org.towerlab.api.config.ComponentConfig;
  * @param metrics ranking metrics to report, any of {@code recall, hit, ndcg, mrr, precision};
  *     default all five
  * @param queryBlock queries scored per block; default 512
- * @param itemBlock items scored per block; 0 (the default) scores the whole corpus in one block
+ * @param itemBlock items scored per block; 0 (the default) scores the whole corpus in one block, in
+ *     blocks of 262,144 items above that size (the lists do not depend on the blocks)
  * @param excludeSeen whether items in the query's seen interactions are removed from the ranking;
  *     {@code null} (the default) takes the split's {@code exclude-seen} setting, itself true by
  *     default

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.towerlab.api.nn.Tensors;
 
@@ -17,25 +18,13 @@ class ForwardTest {
       NDArray x = Tensors.create(m, new float[] {1, 2});
       NDArray y = Tensors.create(m, new float[] {1, 2});
       AtomicInteger calls = new AtomicInteger();
-      NDArray a = fwd.derived("k", x, v -> {
-        calls.incrementAndGet();
-        return v.mul(2);
-      });
-      NDArray b = fwd.derived("k", x, v -> {
-        calls.incrementAndGet();
-        return v.mul(2);
-      });
+      NDArray a = fwd.derived("k", x, doubled(calls));
+      NDArray b = fwd.derived("k", x, doubled(calls));
       assertThat(b).isSameAs(a);
       assertThat(calls).hasValue(1);
       // another array with equal values, or another key, is computed again
-      fwd.derived("k", y, v -> {
-        calls.incrementAndGet();
-        return v.mul(2);
-      });
-      fwd.derived("other", x, v -> {
-        calls.incrementAndGet();
-        return v.mul(3);
-      });
+      fwd.derived("k", y, doubled(calls));
+      fwd.derived("other", x, doubled(calls));
       assertThat(calls).hasValue(3);
     }
   }
@@ -46,15 +35,17 @@ class ForwardTest {
       Forward fwd = Forward.inference(m);
       NDArray x = Tensors.create(m, new float[] {1, 2});
       AtomicInteger calls = new AtomicInteger();
-      fwd.derived("k", x, v -> {
-        calls.incrementAndGet();
-        return v.mul(2);
-      });
-      fwd.derived("k", x, v -> {
-        calls.incrementAndGet();
-        return v.mul(2);
-      });
+      fwd.derived("k", x, doubled(calls));
+      fwd.derived("k", x, doubled(calls));
       assertThat(calls).hasValue(2);
     }
+  }
+
+  /** {@code 2 x}, counting its calls. */
+  private static UnaryOperator<NDArray> doubled(AtomicInteger calls) {
+    return v -> {
+      calls.incrementAndGet();
+      return v.mul(2);
+    };
   }
 }

@@ -15,11 +15,11 @@ import org.towerlab.api.testkit.Forwards;
 import org.towerlab.api.testkit.KitDotInteraction;
 
 /**
- * The engine-built in-batch columns hold the values the general path of {@link TrainStep} fills
- * element by element: {@code mask[i][j] = pos[j] != pos[i]}, {@code logQ[i][j] = logQ[j]},
- * {@code ids[i][j] = pos[j]}, scores = the interaction's {@code [B, B]} scores.
+ * Plain in-batch columns built on the engine: {@code mask[i][j] = pos[j] != pos[i]},
+ * {@code logQ[i][j] = logQ[j]}, {@code ids[i][j] = pos[j]}, scores = the interaction's
+ * {@code [B, B]} scores. Every source at once: {@code TrainStepTest}.
  */
-class InBatchColumnsTest {
+class CandidateColumnsTest {
   private static final long[] POS = {3, 5, 3, 7};
 
   @Test
@@ -30,8 +30,8 @@ class InBatchColumnsTest {
       TowerOutput q = TowerOutput.of(Tensors.create(m, new float[] {1, 0, 0, 1, 1, 1, 2, 0}, new Shape(4, 2)));
       TowerOutput p = TowerOutput.of(Tensors.create(m, new float[] {1, 2, 0, 1, 1, 2, 3, 0}, new Shape(4, 2)));
 
-      TrainStep.Candidates c = InBatchColumns.candidates(new KitDotInteraction(0.5), q, p, Negatives.inBatch(logQ),
-          POS, fwd, m);
+      TrainStep.Candidates c = CandidateColumns.build(new KitDotInteraction(0.5), q, p, p, Negatives.inBatch(logQ),
+          new long[4], POS, null, fwd, m);
 
       assertThat(c.width()).isEqualTo(4);
       assertThat(c.scores().getShape()).isEqualTo(new Shape(4, 4));
@@ -67,8 +67,8 @@ class InBatchColumnsTest {
       Forward fwd = Forwards.training(m, 1);
       TowerOutput q = TowerOutput.of(Tensors.create(m, new float[8], new Shape(4, 2)));
 
-      TrainStep.Candidates c = InBatchColumns.candidates(new KitDotInteraction(1), q, q, Negatives.inBatch(null),
-          POS, fwd, m);
+      TrainStep.Candidates c = CandidateColumns.build(new KitDotInteraction(1), q, q, q, Negatives.inBatch(null),
+          new long[4], POS, null, fwd, m);
 
       assertThat(c.logQ()).isNull();
       assertThat(c.scoreLogQ()).isNull();

@@ -6,23 +6,41 @@ import java.lang.reflect.Method;
 import org.towerlab.api.config.RuntimeConfig;
 
 /**
- * Process-wide engine settings: the intra-op thread count ({@code runtime.threads}) and OpenMP's
- * wait policy.
+ * Process-wide engine settings: the intra-op thread count ({@code runtime.threads}) and how
+ * OpenMP's idle threads wait.
  *
- * <p><b>Why the wait policy.</b> PyTorch's CPU kernels run their parallel regions on an OpenMP
- * team (libgomp). By default an idle team member spins for a while before it sleeps, so that the
- * next region starts without a wake-up. A training step issues hundreds of small regions; when the
- * cores are shared with other jobs, a spinning member burns the time slice its partner needs to
- * finish the region, and every region waits for a preempted thread. Measured on the quick start
- * with a load average of 10 on 2 cores: 90.8 s per epoch with the default policy, 7.0 s with
- * {@code OMP_WAIT_POLICY=PASSIVE}, 17.2 s with one thread (docs/performance.md). libgomp reads the
- * variable once, when it is loaded, so {@link #prepare} must run before the engine loads; the
- * {@code towerlab} launcher also exports it. A value the user set is kept.
+ * <p><b>Why the wait matters.</b> PyTorch's CPU kernels run their parallel regions on an OpenMP
+ * team (libgomp), and a training step issues hundreds of short regions. By default an idle team
+ * thread spins for a while before it sleeps, so the next region starts at once: on the idle
+ * 2-core machine the quick start trains at about 65,000 examples/s that way, and at about 42,000
+ * when the threads wait passively ({@code OMP_WAIT_POLICY=PASSIVE}), no faster than with one
+ * thread, because every region then pays for waking a sleeping thread. But when the cores are
+ * shared with other jobs, a spinning thread burns the time slice another job's thread needs:
+ * measured on the quick start with a load average of 10 on 2 cores, 90.8 s per epoch spinning
+ * against 7.0 s passive (docs/performance.md).
+ *
+ * <p><b>What {@link #prepare} does.</b> Unless the caller chose ({@code OMP_WAIT_POLICY} or
+ * {@code GOMP_SPINCOUNT} set), it leaves libgomp's spinning on and turns on a {@link ThreadGuard}:
+ * the training loop calls {@link #adapt()} every step, and while other processes want the cores
+ * the team shrinks (to the calling thread alone, which never spins), growing back when they leave.
+ * Where the guard cannot see the machine (not Linux, or a process allowed fewer cores than are
+ * online) it sets {@code OMP_WAIT_POLICY=PASSIVE} instead. A policy the caller set is kept and the
+ * thread count stays fixed, which is the way to keep the numbers independent of other jobs (the
+ * thread count sets the order of some floating-point sums). libgomp reads its variables once,
+ * when it is loaded, so {@link #prepare} must run before the engine loads; {@code Towerlab.main}
+ * calls it first.
  */
 public final class EngineRuntime {
   private static final String WAIT_POLICY = "OMP_WAIT_POLICY";
-  /** When this variable is set, {@link #prepare} leaves OpenMP's default (spinning) policy alone (benchmarks). */
+  private static final String SPIN_COUNT = "GOMP_SPINCOUNT";
+  /**
+   * When this variable is set, {@link #prepare} leaves OpenMP's default (spinning) policy alone and
+   * does not adapt the thread count (benchmarks).
+   */
   public static final String KEEP_DEFAULT = "TOWERLAB_OMP_DEFAULT";
+
+  private static volatile boolean adaptive;
+  private static final ThreadLocal<ThreadGuard> GUARD = new ThreadLocal<>();
 
   private EngineRuntime() {}
 
@@ -34,20 +52,83 @@ public final class EngineRuntime {
   }
 
   /**
-   * Sets {@code OMP_WAIT_POLICY=PASSIVE} in the process environment unless it is set. Call it
-   * before the first NDManager is created (the engine loads libgomp then). Returns the policy in
-   * force after the call, or {@code null} where the C library cannot be reached (not Linux/macOS).
+   * Chooses how idle OpenMP threads wait (class comment): spinning with an adaptive team, or
+   * {@code OMP_WAIT_POLICY=PASSIVE} where the team cannot adapt, unless the caller set
+   * {@code OMP_WAIT_POLICY} or {@code GOMP_SPINCOUNT}. Call it before the first NDManager is
+   * created (the engine loads libgomp then). Returns {@link #waitDescription()}.
    */
   public static String prepare() {
     try {
       LibC c = Native.load("c", LibC.class);
-      if (c.getenv(WAIT_POLICY) == null && c.getenv(KEEP_DEFAULT) == null) {
-        c.setenv(WAIT_POLICY, "PASSIVE", 0);
+      boolean chosen = c.getenv(WAIT_POLICY) != null || c.getenv(SPIN_COUNT) != null;
+      if (!chosen && c.getenv(KEEP_DEFAULT) == null) {
+        if (ThreadGuard.supported()) {
+          adaptive = true;
+        } else {
+          c.setenv(WAIT_POLICY, "PASSIVE", 0);
+        }
       }
-      return c.getenv(WAIT_POLICY);
     } catch (UnsatisfiedLinkError | RuntimeException e) {
-      return null;
+      // no C library to reach: leave the environment as it is
     }
+    return waitDescription();
+  }
+
+  /** Whether {@link #adapt()} sizes the team (set by {@link #prepare}). */
+  public static boolean adaptive() {
+    return adaptive;
+  }
+
+  /**
+   * How idle engine threads wait, for logs and benchmark tables: {@code "adaptive (spin, team
+   * sized to the free cores)"}, the {@code OMP_WAIT_POLICY} in force, or {@code "libgomp default
+   * (spin)"}.
+   */
+  public static String waitDescription() {
+    if (adaptive) {
+      return "adaptive (libgomp spins; team sized to the free cores)";
+    }
+    String p = waitPolicy();
+    String spin = System.getenv(SPIN_COUNT);
+    if (p == null) {
+      return "libgomp default (spin" + (spin == null ? "" : ", GOMP_SPINCOUNT " + spin) + ")";
+    }
+    return p + (spin == null ? "" : ", GOMP_SPINCOUNT " + spin);
+  }
+
+  /**
+   * Called by the training loop every step, on the training thread: while adaptive, samples the
+   * machine about five times a second and resizes the engine's team to the cores other processes
+   * leave free (at most the configured count). Cheap between samples.
+   *
+   * @return the team size in use, or -1 when the team is not adapted (not adaptive, or configured
+   *     as one thread)
+   */
+  public static int adapt() {
+    if (!adaptive) {
+      return -1;
+    }
+    ThreadGuard g = GUARD.get();
+    if (g == null) {
+      g = new ThreadGuard(Runtime.getRuntime().availableProcessors(), Math.max(1, threads()));
+      GUARD.set(g);
+    }
+    if (g.wanted() == 1) {
+      return -1; // a team of one never spins and has nothing to give up
+    }
+    if (g.due(System.nanoTime())) {
+      int before = g.current();
+      int after;
+      try {
+        after = g.observe(ThreadGuard.othersRunnable());
+      } catch (java.io.IOException | RuntimeException e) {
+        return g.current();
+      }
+      if (after != before) {
+        setEngineThreads(after);
+      }
+    }
+    return g.current();
   }
 
   /**
@@ -62,11 +143,22 @@ public final class EngineRuntime {
     setThreads(runtime.effectiveThreads());
   }
 
-  /** PyTorch's {@code set_num_threads(n)}; a no-op on another engine. */
+  /**
+   * PyTorch's {@code set_num_threads(n)} for the calling thread; a no-op on another engine. While
+   * adaptive, {@code n} becomes the most the team may grow to.
+   */
   public static void setThreads(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + n);
     }
+    setEngineThreads(n);
+    ThreadGuard g = GUARD.get();
+    if (g != null) {
+      g.reset(n);
+    }
+  }
+
+  private static void setEngineThreads(int n) {
     Method m = jni("setNumThreads", int.class);
     if (m != null) {
       try {

@@ -142,6 +142,8 @@ final class EpochLoop {
         int lossCount = 0;
         Map<String, Double> auxSums = new LinkedHashMap<>();
         Map<String, double[]> metricSums = new LinkedHashMap<>();
+        long threadSum = 0; // the engine team's size summed over the steps where it adapts to other jobs
+        int threadSteps = 0;
         long epochStart = System.nanoTime();
         for (int start = 0; start < n; start += config.batchSize()) {
           int end = Math.min(n, start + config.batchSize());
@@ -149,6 +151,11 @@ final class EpochLoop {
             continue;
           }
           int[] units = java.util.Arrays.copyOfRange(order, start, end);
+          int team = EngineRuntime.adapt();
+          if (team > 0) {
+            threadSum += team;
+            threadSteps++;
+          }
           TrainStep.Result out = step.run(units, epoch, stepNo, new SplittableRandom(samplerBase ^ Seeds.mix(stepNo)),
               new SplittableRandom(noiseBase ^ Seeds.mix(stepNo)), manager);
           adam.step();
@@ -176,6 +183,10 @@ final class EpochLoop {
           metrics.put("train/" + e.getKey(), e.getValue()[0] / Math.max(1, e.getValue()[1]));
         }
         metrics.put("train/examples-per-second", n / Math.max(epochSeconds, 1e-9));
+        if (threadSteps > 0) {
+          // the mean team size: below the configured count, other jobs shared the cores (ThreadGuard)
+          metrics.put("train/engine-threads", (double) threadSum / threadSteps);
+        }
         s.scorer().refresh();
         Evaluations.Result valid = Evaluations.evaluate(s.evaluators(), split, "valid", s.validationScorer(), manager);
         metrics.putAll(valid.metrics());

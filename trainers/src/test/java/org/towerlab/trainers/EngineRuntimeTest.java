@@ -28,10 +28,30 @@ class EngineRuntimeTest {
   }
 
   @Test
-  void prepare_leavesAPolicyInTheEnvironment() {
-    // surefire does not set OMP_WAIT_POLICY: prepare sets PASSIVE (or keeps what the caller set)
-    String policy = EngineRuntime.prepare();
-    assertThat(policy).isNotBlank();
-    assertThat(EngineRuntime.waitPolicy()).isEqualTo(policy);
+  void prepare_spinsWithAnAdaptiveTeamOrWaitsPassively() {
+    // surefire sets neither OMP_WAIT_POLICY nor GOMP_SPINCOUNT: on Linux with every core visible the
+    // team adapts (libgomp keeps spinning); elsewhere prepare sets PASSIVE
+    String described = EngineRuntime.prepare();
+    assertThat(described).isEqualTo(EngineRuntime.waitDescription());
+    if (EngineRuntime.adaptive()) {
+      assertThat(System.getenv("OMP_WAIT_POLICY")).isNull();
+      assertThat(described).startsWith("adaptive");
+    } else if (System.getenv("OMP_WAIT_POLICY") == null) {
+      assertThat(EngineRuntime.waitPolicy()).isEqualTo("PASSIVE");
+    }
+  }
+
+  @Test
+  void adapt_returnsTheTeamSizeInUse() {
+    int before = EngineRuntime.threads();
+    try {
+      EngineRuntime.prepare();
+      EngineRuntime.setThreads(1);
+      int used = EngineRuntime.adapt();
+      assertThat(used).isEqualTo(-1); // a team of one is never resized (and without adapting: -1 too)
+      assertThat(EngineRuntime.threads()).isEqualTo(1);
+    } finally {
+      EngineRuntime.setThreads(before);
+    }
   }
 }

@@ -63,13 +63,13 @@ final class PerfBench {
     Options {
       rounds = Math.max(1, rounds);
       epochs = Math.max(2, epochs);
-      waitPolicies = waitPolicies == null || waitPolicies.isEmpty() ? List.of("PASSIVE") : List.copyOf(waitPolicies);
+      waitPolicies = waitPolicies == null || waitPolicies.isEmpty() ? List.of("auto") : List.copyOf(waitPolicies);
       // the checkout's docs/figures (the launcher sets towerlab.repo.root), not the caller's directory
       plots = plots == null ? Path.of(System.getProperty("towerlab.repo.root", "."), "docs", "figures") : plots;
     }
 
     static Options defaults() {
-      return new Options(3, 3, List.of("PASSIVE"), null);
+      return new Options(3, 3, List.of("auto"), null);
     }
   }
 
@@ -139,8 +139,11 @@ final class PerfBench {
             warmDjl / warmTorch, epochs, rounds, steadyDjl, steadyTorch, steadyDjl / steadyTorch, cpuDjl, cpuTorch,
             cpuDjl / cpuTorch, lossGap);
         out.println(summary);
+        String torchWait = ready.path("wait_policy").isTextual() ? ready.path("wait_policy").asText()
+            : "libgomp default (spin)";
         rows.add(new Row("TowerLab vs PyTorch eager", bench.ml100kLabel() + "; " + Bench.modelSetting() + "; "
-            + threads + " threads, OMP_WAIT_POLICY " + EngineRuntime.waitPolicy() + "; A,B interleaved, " + rounds
+            + threads + " threads; idle engine threads: TowerLab " + EngineRuntime.waitDescription() + ", PyTorch "
+            + torchWait + "; A,B interleaved, " + rounds
             + " rounds x " + epochs + " epochs; load average " + loadAverage(), summary));
       }
     } finally {
@@ -259,9 +262,9 @@ final class PerfBench {
       double p2 = pair.get(1).path("steady").asDouble();
       String result = String.format(Locale.ROOT, "solo %,.0f ex/s; together %,.0f and %,.0f ex/s = %.0f%% and %.0f%%"
           + " of solo (bar >= 40%%)", s, p1, p2, 100 * p1 / s, 100 * p2 / s);
-      out.println("OMP_WAIT_POLICY " + policy + ": " + result);
+      out.println(policyLabel(policy) + ": " + result);
       rows.add(new Row("two jobs at once", bench.ml100kLabel() + "; " + Bench.modelSetting() + "; " + epochs
-          + " epochs each, steady state = epochs 2+; OMP_WAIT_POLICY " + policy + ", " + EngineRuntime.threads()
+          + " epochs each, steady state = epochs 2+; " + policyLabel(policy) + ", " + EngineRuntime.threads()
           + " threads each; load average before " + loadAverage(), result));
     }
   }
@@ -272,7 +275,7 @@ final class PerfBench {
     int[] sizes = quick ? new int[] {1_000, 10_000} : new int[] {1_000, 10_000, 100_000, 1_000_000};
     Map<Integer, JsonNode> res = new LinkedHashMap<>();
     for (int items : sizes) {
-      JsonNode r = workers(1, "scale:" + items, 1, EngineRuntime.waitPolicy()).get(0);
+      JsonNode r = workers(1, "scale:" + items, 1, currentPolicy()).get(0);
       res.put(items, r);
       out.printf(Locale.ROOT, "%,d items: %,.0f ex/s, peak RSS %,d MB, evaluation %.2f s for %,d queries x %,d items%n",
           items, r.path("rate").asDouble(), r.path("peakRssKb").asLong() / 1024, r.path("evalSeconds").asDouble(),
@@ -304,6 +307,29 @@ final class PerfBench {
     out.println("plots: " + files);
   }
 
+  /**
+   * The {@code --wait-policies} token that reproduces this process's setting in a child: {@code auto}
+   * (TowerLab's default: spinning, team sized to the free cores), {@code unset} (libgomp's default,
+   * no adapting) or the {@code OMP_WAIT_POLICY} value.
+   */
+  private static String currentPolicy() {
+    if (EngineRuntime.adaptive()) {
+      return "auto";
+    }
+    String p = EngineRuntime.waitPolicy();
+    return p == null ? "unset" : p;
+  }
+
+  private static String policyLabel(String policy) {
+    if ("auto".equalsIgnoreCase(policy)) {
+      return "default (libgomp spins, team sized to the free cores)";
+    }
+    if ("unset".equalsIgnoreCase(policy)) {
+      return "libgomp default (spin, fixed team)";
+    }
+    return "OMP_WAIT_POLICY " + policy;
+  }
+
   // ---------------------------------------------------------------- child processes
 
   /** Starts {@code n} copies of a worker at once and returns each one's result line. */
@@ -318,11 +344,14 @@ final class PerfBench {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Towerlab.class.getName(), "bench",
             "--worker", what + "@" + epochs + (quick ? "@quick" : "")));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = pb.environment();
+        env.remove("OMP_WAIT_POLICY");
+        env.remove("GOMP_SPINCOUNT");
+        env.remove(EngineRuntime.KEEP_DEFAULT);
         if ("unset".equalsIgnoreCase(policy)) {
-          pb.environment().remove("OMP_WAIT_POLICY");
-          pb.environment().put(EngineRuntime.KEEP_DEFAULT, "1");
-        } else {
-          pb.environment().put("OMP_WAIT_POLICY", policy);
+          env.put(EngineRuntime.KEEP_DEFAULT, "1");
+        } else if (!"auto".equalsIgnoreCase(policy)) {
+          env.put("OMP_WAIT_POLICY", policy);
         }
         procs.add(pb.start());
       }

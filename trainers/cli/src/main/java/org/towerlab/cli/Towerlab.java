@@ -569,8 +569,9 @@ public final class Towerlab implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs per run of pytorch and two-jobs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--wait-policies", split = ",", description = "OMP_WAIT_POLICY values two-jobs compares"
-        + " (PASSIVE, ACTIVE, unset = libgomp's default; default: PASSIVE).")
+    @Option(names = "--wait-policies", split = ",", description = "How idle engine threads wait, per"
+        + " two-jobs comparison: auto (TowerLab's default: spin, team sized to the free cores), unset (libgomp's"
+        + " default, fixed team), or an OMP_WAIT_POLICY value (PASSIVE, ACTIVE); default: auto.")
     List<String> waitPolicies = new ArrayList<>();
 
     @Option(names = "--plots", paramLabel = "DIR", description = "Where scale writes its PNG plots (default: docs/figures).")

@@ -25,14 +25,24 @@ import org.towerlab.api.config.RuntimeConfig;
  * the team shrinks (to the calling thread alone, which never spins), growing back when they leave.
  * Where the guard cannot see the machine (not Linux, or a process allowed fewer cores than are
  * online) it sets {@code OMP_WAIT_POLICY=PASSIVE} instead. A policy the caller set is kept and the
- * thread count stays fixed, which is the way to keep the numbers independent of other jobs (the
- * thread count sets the order of some floating-point sums). libgomp reads its variables once,
- * when it is loaded, so {@link #prepare} must run before the engine loads; {@code Towerlab.main}
- * calls it first.
+ * thread count stays fixed.
+ *
+ * <p><b>The team size and the numbers.</b> How many threads share a kernel can set the order of
+ * its floating-point sums. {@link #prepare} also sets {@code MKL_CBWR=AUTO,STRICT} (unless set):
+ * MKL's strict reproducibility mode, in which matrix products give the same bits at any thread
+ * count; with it the quick start trains to the same numbers with 1 and 2 threads. ATen's own
+ * reductions of more than 32,768 elements to a few numbers still split the work by thread, so a
+ * loss with such a sum can differ in the last bits when the team shrank; the trainer logs the
+ * mean team size per epoch ({@code train/engine-threads}), and {@code OMP_WAIT_POLICY=PASSIVE}
+ * keeps the team fixed. libgomp and MKL read their variables once, when they are loaded, so
+ * {@link #prepare} must run before the engine loads; {@code Towerlab.main} calls it first.
  */
 public final class EngineRuntime {
   private static final String WAIT_POLICY = "OMP_WAIT_POLICY";
   private static final String SPIN_COUNT = "GOMP_SPINCOUNT";
+  private static final String MKL_CBWR = "MKL_CBWR";
+  /** MKL's strict conditional numerical reproducibility: matrix products give the same bits at any thread count. */
+  static final String MKL_STRICT = "AUTO,STRICT";
   /**
    * When this variable is set, {@link #prepare} leaves OpenMP's default (spinning) policy alone and
    * does not adapt the thread count (benchmarks).
@@ -60,6 +70,9 @@ public final class EngineRuntime {
   public static String prepare() {
     try {
       LibC c = Native.load("c", LibC.class);
+      if (c.getenv(MKL_CBWR) == null) {
+        c.setenv(MKL_CBWR, MKL_STRICT, 0);
+      }
       boolean chosen = c.getenv(WAIT_POLICY) != null || c.getenv(SPIN_COUNT) != null;
       if (!chosen && c.getenv(KEEP_DEFAULT) == null) {
         if (ThreadGuard.supported()) {

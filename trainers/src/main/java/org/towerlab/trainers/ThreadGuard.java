@@ -23,7 +23,7 @@ import java.util.Arrays;
  * <p>How: every {@link #PERIOD_NANOS} the training thread samples the machine's runnable threads
  * ({@code /proc/loadavg}) minus this process's own ({@code /proc/self/task/N/stat} in state R),
  * and sizes the team to {@code clamp(cores - median of the last } {@link #WINDOW} {@code samples,
- * 1, configured)}. Linux only; elsewhere, or when the process may use fewer cores than the machine
+ * 1, configured)}: a second job is seen within about a second. Linux only; elsewhere, or when the process may use fewer cores than the machine
  * has online (a container slice: the machine-wide count says nothing about its share),
  * {@link EngineRuntime#prepare} keeps the passive policy instead.
  *
@@ -34,8 +34,12 @@ import java.util.Arrays;
 final class ThreadGuard {
   /** How often the machine is sampled. */
   static final long PERIOD_NANOS = 200_000_000L;
-  /** Samples the decision takes the median of. */
-  static final int WINDOW = 3;
+  /**
+   * Samples the decision takes the median of: the team changes only after other processes have
+   * wanted the cores (or left them) for most of a second, not on a blip (a kernel thread, a shell
+   * command), since a change of team size can move the last bits of reductions.
+   */
+  static final int WINDOW = 5;
 
   private final int cores;
   private int wanted;
@@ -113,11 +117,21 @@ final class ThreadGuard {
     }
   }
 
-  /** Runnable threads on the machine that are not this process's: {@code /proc/loadavg} minus our own in state R. */
+  /**
+   * Runnable threads on the machine that are not this process's: {@code /proc/loadavg} minus our
+   * own in state R. Our threads are read before and after the machine-wide count, and a thread
+   * runnable in either read counts as ours, so that one of our own short-lived threads (GC, JIT)
+   * that stops between the reads is not taken for another process.
+   */
   static int othersRunnable() throws IOException {
+    java.util.Set<Path> ours = ourRunnable(new java.util.HashSet<>());
     String[] f = new String(Files.readAllBytes(LOADAVG), StandardCharsets.US_ASCII).trim().split("\\s+");
     int running = Integer.parseInt(f[3].substring(0, f[3].indexOf('/')));
-    int ours = 0;
+    ourRunnable(ours);
+    return Math.max(0, running - ours.size());
+  }
+
+  private static java.util.Set<Path> ourRunnable(java.util.Set<Path> into) throws IOException {
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
       for (Path t : tasks) {
         byte[] stat;
@@ -127,11 +141,11 @@ final class ThreadGuard {
           continue; // the thread ended between the listing and the read
         }
         if (runnable(stat)) {
-          ours++;
+          into.add(t.getFileName());
         }
       }
     }
-    return Math.max(0, running - ours);
+    return into;
   }
 
   /** The state field of a {@code /proc/.../stat} line ({@code pid (comm) S ...}) is R. */

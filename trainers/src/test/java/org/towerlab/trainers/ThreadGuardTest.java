@@ -11,35 +11,38 @@ class ThreadGuardTest {
   @Test
   void observe_keepsTheTeamUntilTheWindowIsFull_thenFitsItToTheFreeCores() {
     ThreadGuard g = new ThreadGuard(2, 2);
-    assertThat(g.observe(3)).isEqualTo(2);
-    assertThat(g.observe(3)).isEqualTo(2); // two samples: not yet
+    for (int i = 0; i < ThreadGuard.WINDOW - 1; i++) {
+      assertThat(g.observe(3)).isEqualTo(2); // not a full window yet
+    }
     assertThat(g.observe(3)).isEqualTo(1); // three runnable threads elsewhere on 2 cores: the team of one
-    assertThat(g.observe(0)).isEqualTo(1); // median of (3, 3, 0)
-    assertThat(g.observe(0)).isEqualTo(2); // median of (3, 0, 0): the other job left
+    assertThat(g.observe(0)).isEqualTo(1);
+    assertThat(g.observe(0)).isEqualTo(1); // median of (3, 3, 3, 0, 0)
+    assertThat(g.observe(0)).isEqualTo(2); // median of (3, 3, 0, 0, 0): the other job left
   }
 
   @Test
-  void observe_ignoresASingleBlip() {
+  void observe_ignoresBlips() {
     ThreadGuard g = new ThreadGuard(2, 2);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < ThreadGuard.WINDOW; i++) {
       g.observe(0);
     }
     assertThat(g.observe(5)).isEqualTo(2);
+    assertThat(g.observe(1)).isEqualTo(2); // two busy samples of five
     assertThat(g.observe(0)).isEqualTo(2);
   }
 
   @Test
   void observe_usesTheFreeCoresUpToTheConfiguredCount() {
     ThreadGuard g = new ThreadGuard(8, 6);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < ThreadGuard.WINDOW; i++) {
       g.observe(0);
     }
     assertThat(g.current()).isEqualTo(6); // never above the configured count
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < ThreadGuard.WINDOW; i++) {
       g.observe(5);
     }
     assertThat(g.current()).isEqualTo(3);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < ThreadGuard.WINDOW; i++) {
       g.observe(40);
     }
     assertThat(g.current()).isEqualTo(1);
@@ -48,7 +51,7 @@ class ThreadGuardTest {
   @Test
   void reset_forgetsTheSamples() {
     ThreadGuard g = new ThreadGuard(2, 2);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < ThreadGuard.WINDOW; i++) {
       g.observe(4);
     }
     assertThat(g.current()).isEqualTo(1);

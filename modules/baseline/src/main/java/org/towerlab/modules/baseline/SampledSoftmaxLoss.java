@@ -35,7 +35,9 @@ public final class SampledSoftmaxLoss implements Loss {
     }
     NDArray mask = in.negativeMask(); // [B, C], 1 = valid
     if (mask != null) {
-      neg = neg.mul(mask).add(mask.sub(1f).mul(1e9f)); // masked -> -1e9
+      // masked -> -1e9: one select instead of neg * mask + (mask - 1) * 1e9, with the same values and gradient
+      NDArray masked = neg.getManager().create(-1e9f);
+      neg = NDArrays.where(mask.toType(ai.djl.ndarray.types.DataType.BOOLEAN, false), neg, masked);
     }
     NDArray logits = NDArrays.concat(new ai.djl.ndarray.NDList(pos.expandDims(1), neg), 1); // [B, 1+C]
     NDArray nll = logits.logSoftmax(1).get(":, 0").neg(); // [B]

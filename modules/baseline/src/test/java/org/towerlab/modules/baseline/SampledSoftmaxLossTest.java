@@ -89,4 +89,43 @@ class SampledSoftmaxLossTest extends LossContract {
     // hand-checked: row 1: -log(e^2 / (e^2 + e^1 + e^-1)) = 0.3490; row 2: -log(e^.3/(e^.3+e^.2+e^.1)) = 1.00194
     assertThat(dropped).isCloseTo((0.34901f + 1.00194f) / 2, within(1e-4f));
   }
+
+  @Test
+  void masking_equalsTheArithmeticForm_bitForBit() {
+    // the loss masks with where(mask, neg, -1e9); the arithmetic form neg * mask + (mask - 1) * 1e9 gives
+    // the same logits and the same gradient, to the last bit (the documented results were made with it)
+    java.util.Random r = new java.util.Random(7);
+    int b = 64;
+    int c = 80;
+    float[] n = new float[b * c];
+    float[] m = new float[b * c];
+    float[] p = new float[b];
+    float[] lq = new float[c];
+    for (int i = 0; i < n.length; i++) {
+      n[i] = (float) r.nextGaussian() * 5;
+      m[i] = r.nextInt(4) == 0 ? 0f : 1f;
+    }
+    for (int i = 0; i < b; i++) {
+      p[i] = (float) r.nextGaussian() * 5;
+    }
+    for (int j = 0; j < c; j++) {
+      lq[j] = (float) -r.nextDouble() * 8;
+    }
+    SampledSoftmaxLoss loss = (SampledSoftmaxLoss) newLoss();
+    NDArray neg = manager.create(n, new Shape(b, c));
+    NDArray pos = manager.create(p);
+    NDArray mask = manager.create(m, new Shape(b, c));
+    NDArray negLogq = manager.create(lq, new Shape(1, c));
+    Gradients.Result got = Gradients.of(Map.of("neg", neg, "pos", pos), () -> loss.compute(
+        input(pos, neg, mask, null, negLogq), Forward.inference(manager)));
+    Gradients.Result arithmetic = Gradients.of(Map.of("neg", neg, "pos", pos), () -> {
+      NDArray x = neg.sub(negLogq);
+      x = x.mul(mask).add(mask.sub(1f).mul(1e9f));
+      NDArray logits = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(pos.expandDims(1), x), 1);
+      return logits.logSoftmax(1).get(":, 0").neg().mean();
+    });
+    assertThat(got.value()).isEqualTo(arithmetic.value());
+    assertThat(got.of("neg")).containsExactly(arithmetic.of("neg"));
+    assertThat(got.of("pos")).containsExactly(arithmetic.of("pos"));
+  }
 }

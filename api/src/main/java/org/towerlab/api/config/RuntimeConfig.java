@@ -4,8 +4,9 @@ package org.towerlab.api.config;
  * The top-level {@code runtime:} section: how the process runs, not what it computes. Like
  * {@code summary:} it is taken off the file by the config loader, so it is not part of the runs'
  * effective configs and run ids: two runs that differ only in their thread count are the same
- * experiment. Their numbers can still differ in the last bits (the thread count sets the order of
- * floating-point sums); the count is recorded in each run's provenance ({@code versions.engineThreads}).
+ * experiment. With MKL's strict mode (set by the CLI) matrix products do not depend on the thread
+ * count; ATen reductions of large tensors to a few numbers still can, in the last bits. The count
+ * is recorded in each run's provenance ({@code versions.engineThreads}).
  *
  * <pre>{@code
  * runtime: {threads: 1}
@@ -13,9 +14,9 @@ package org.towerlab.api.config;
  *
  * @param threads the engine's intra-op threads (PyTorch's {@code set_num_threads}); {@code null}
  *     (default) = the cores this process may use ({@code Runtime.availableProcessors()}), right
- *     for one job on the machine. Give each of {@code n} concurrent jobs {@code cores / n}. The
- *     spin-waiting that makes oversubscribed jobs collapse is switched off separately (OpenMP's
- *     passive wait policy, set by the launcher; see docs/performance.md).
+ *     for one job on the machine. It is the most the training loop uses: while other processes
+ *     want the cores, the loop shrinks the engine's team so that its spinning threads do not fight
+ *     them (docs/performance.md, section 3).
  */
 public record RuntimeConfig(Integer threads) {
   /** Every default. */

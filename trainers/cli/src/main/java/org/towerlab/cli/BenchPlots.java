@@ -45,6 +45,20 @@ final class BenchPlots {
     y.setBase(10);
     x.setSmallestValue(1e-6);
     y.setSmallestValue(1e-6);
+    // A log axis fitted to data that moves by a few percent would draw run-to-run noise as swings:
+    // show at least one decade around the data (a flat series then looks flat).
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      for (int j = 0; j < data.getItemCount(i); j++) {
+        lo = Math.min(lo, data.getYValue(i, j));
+        hi = Math.max(hi, data.getYValue(i, j));
+      }
+    }
+    double[] range = decadeAround(lo, hi);
+    if (range != null) {
+      y.setRange(range[0], range[1]);
+    }
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < data.getSeriesCount(); i++) {
       r.setSeriesStroke(i, new BasicStroke(2f));
@@ -62,5 +76,17 @@ final class BenchPlots {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the plot " + png, e);
     }
+  }
+
+  /**
+   * The y range for data from {@code lo} to {@code hi} that spans less than a decade: one decade
+   * centred (geometrically) on it; {@code null} when the data span a decade or more, or there is none.
+   */
+  static double[] decadeAround(double lo, double hi) {
+    if (!(lo > 0) || !(hi >= lo) || hi / lo >= 10) {
+      return null;
+    }
+    double mid = Math.sqrt(lo * hi);
+    return new double[] {mid / Math.sqrt(10), mid * Math.sqrt(10)};
   }
 }

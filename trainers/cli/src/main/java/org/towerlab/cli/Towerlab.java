@@ -102,7 +102,7 @@ public final class Towerlab implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    org.towerlab.trainers.EngineRuntime.prepare(); // before the engine loads: no spin-waiting threads
+    org.towerlab.trainers.EngineRuntime.prepare(); // before the engine loads: how idle threads wait, MKL strict mode
     int code = new Towerlab(Registry::discover, System.getenv(), System.out, System.err).execute(args);
     System.out.flush();
     System.exit(code);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.LinkedHashMap;
@@ -183,7 +184,9 @@ final class TarqUserTower implements Tower, Coupling {
   /** Softmax of each positive row's pair against its valid candidates; rows with label 0 take no part. */
   private static NDArray softmax(NDArray s, NDArray y, NDArray valid) {
     NDArray logits = s.mul(valid).add(valid.sub(1f).mul(1e9f)); // invalid -> -1e9
-    NDArray nll = logits.logSoftmax(1).get(":, 0").neg(); // [B]
+    // column 0 as a plain select: get(":, 0") also records a full slice of dimension 0, whose backward
+    // fills and copies another [B, 1+C] block (same values and gradient, 0.9 ms more per step at B = 1024)
+    NDArray nll = logits.logSoftmax(1).get(new NDIndex().addAllDim().addIndices(0)).neg(); // [B]
     return nll.mul(y).sum().div(y.sum().maximum(1f));
   }
 

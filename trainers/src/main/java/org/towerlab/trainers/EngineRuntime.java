@@ -38,8 +38,10 @@ import org.towerlab.api.config.RuntimeConfig;
  * {@link #prepare} must run before the engine loads; {@code Towerlab.main} calls it first.
  */
 public final class EngineRuntime {
-  private static final String WAIT_POLICY = "OMP_WAIT_POLICY";
-  private static final String SPIN_COUNT = "GOMP_SPINCOUNT";
+  /** libgomp's wait policy variable. */
+  public static final String WAIT_POLICY = "OMP_WAIT_POLICY";
+  /** libgomp's spin budget variable; setting it also counts as choosing how threads wait. */
+  public static final String SPIN_COUNT = "GOMP_SPINCOUNT";
   private static final String MKL_CBWR = "MKL_CBWR";
   /** MKL's strict conditional numerical reproducibility: matrix products give the same bits at any thread count. */
   static final String MKL_STRICT = "AUTO,STRICT";
@@ -102,7 +104,7 @@ public final class EngineRuntime {
       return "adaptive (libgomp spins; team sized to the free cores)";
     }
     String p = waitPolicy();
-    String spin = System.getenv(SPIN_COUNT);
+    String spin = processEnv(SPIN_COUNT);
     if (p == null) {
       return "libgomp default (spin" + (spin == null ? "" : ", GOMP_SPINCOUNT " + spin) + ")";
     }
@@ -199,10 +201,15 @@ public final class EngineRuntime {
 
   /** The wait policy the process environment holds now ({@code null} if unset or unreadable). */
   public static String waitPolicy() {
+    return processEnv(WAIT_POLICY);
+  }
+
+  /** A variable of the process environment as the C library sees it (prepare may have set it). */
+  private static String processEnv(String name) {
     try {
-      return Native.load("c", LibC.class).getenv(WAIT_POLICY);
+      return Native.load("c", LibC.class).getenv(name);
     } catch (UnsatisfiedLinkError | RuntimeException e) {
-      return System.getenv(WAIT_POLICY);
+      return System.getenv(name);
     }
   }
 

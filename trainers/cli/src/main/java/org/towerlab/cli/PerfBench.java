@@ -345,13 +345,13 @@ final class PerfBench {
             "--worker", what + "@" + epochs + (quick ? "@quick" : "")));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = pb.environment();
-        env.remove("OMP_WAIT_POLICY");
-        env.remove("GOMP_SPINCOUNT");
+        env.remove(EngineRuntime.WAIT_POLICY);
+        env.remove(EngineRuntime.SPIN_COUNT);
         env.remove(EngineRuntime.KEEP_DEFAULT);
         if ("unset".equalsIgnoreCase(policy)) {
           env.put(EngineRuntime.KEEP_DEFAULT, "1");
         } else if (!"auto".equalsIgnoreCase(policy)) {
-          env.put("OMP_WAIT_POLICY", policy);
+          env.put(EngineRuntime.WAIT_POLICY, policy);
         }
         procs.add(pb.start());
       }

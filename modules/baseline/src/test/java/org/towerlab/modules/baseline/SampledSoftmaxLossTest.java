@@ -121,11 +121,51 @@ class SampledSoftmaxLossTest extends LossContract {
     Gradients.Result arithmetic = Gradients.of(Map.of("neg", neg, "pos", pos), () -> {
       NDArray x = neg.sub(negLogq);
       x = x.mul(mask).add(mask.sub(1f).mul(1e9f));
-      NDArray logits = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(pos.expandDims(1), x), 1);
-      return logits.logSoftmax(1).get(":, 0").neg().mean();
+      return SampledSoftmaxLoss.negLogSoftmaxFirst(pos, x).mean();
     });
     assertThat(got.value()).isEqualTo(arithmetic.value());
     assertThat(got.of("neg")).containsExactly(arithmetic.of("neg"));
     assertThat(got.of("pos")).containsExactly(arithmetic.of("pos"));
+  }
+
+  @Test
+  void negLogSoftmaxFirst_equalsLogSoftmaxOfTheConcatenation_valuesAndGradients() {
+    // the loss's cat-free form against -log_softmax([pos | neg])[:, 0], the form the documented results
+    // before 2026-12-06 were made with: equal to float rounding, with large logits (the max is held
+    // constant, so nothing overflows), masked columns (-1e9) and a row whose negatives are all masked
+    java.util.Random r = new java.util.Random(11);
+    int b = 48;
+    int c = 70;
+    float[] n = new float[b * c];
+    float[] p = new float[b];
+    for (int i = 0; i < n.length; i++) {
+      int row = i / c;
+      n[i] = row == 0 || r.nextInt(5) == 0 ? -1e9f : (float) r.nextGaussian() * (row < 8 ? 60 : 5);
+    }
+    for (int i = 0; i < b; i++) {
+      p[i] = (float) r.nextGaussian() * (i < 8 ? 60 : 5);
+    }
+    NDArray neg = manager.create(n, new Shape(b, c));
+    NDArray pos = manager.create(p);
+    NDArray weights = manager.create(new float[b]).add(manager.arange(b).toType(ai.djl.ndarray.types.DataType.FLOAT32,
+        false)); // a weighted sum, so each row's gradient is checked on its own scale
+    Gradients.Result got = Gradients.of(Map.of("neg", neg, "pos", pos),
+        () -> SampledSoftmaxLoss.negLogSoftmaxFirst(pos, neg).mul(weights).sum());
+    Gradients.Result concat = Gradients.of(Map.of("neg", neg, "pos", pos), () -> {
+      NDArray logits = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(pos.expandDims(1), neg), 1);
+      return logits.logSoftmax(1).get(":, 0").neg().mul(weights).sum();
+    });
+    assertThat(got.value()).isCloseTo(concat.value(), within(Math.abs(concat.value()) * 1e-6f));
+    float[] gn = got.of("neg");
+    float[] cn = concat.of("neg");
+    for (int i = 0; i < gn.length; i++) {
+      assertThat(gn[i]).as("d/dneg[%d]", i).isCloseTo(cn[i], within(1e-5f * (1 + i / c)));
+    }
+    float[] gp = got.of("pos");
+    float[] cp = concat.of("pos");
+    for (int i = 0; i < gp.length; i++) {
+      assertThat(gp[i]).as("d/dpos[%d]", i).isCloseTo(cp[i], within(1e-5f * (1 + i)));
+    }
+    assertThat(gp[0]).as("a row with every negative masked has nothing to learn").isZero();
   }
 }

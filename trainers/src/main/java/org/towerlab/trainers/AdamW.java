@@ -415,8 +415,8 @@ public final class AdamW implements AutoCloseable {
     for (int i = 0; i < params.size(); i++) {
       Sparse s = sparse.get(i);
       if (s != null) {
-        s.m.set(moments.get(i));
-        s.v.set(moments.get(params.size() + i));
+        Tensors.overwrite(s.m, moments.get(i));
+        Tensors.overwrite(s.v, moments.get(params.size() + i));
       } else {
         String range = offsets[i] + ":" + (offsets[i] + sizes[i]);
         try (NDManager tmp = stateManager.newSubManager()) {

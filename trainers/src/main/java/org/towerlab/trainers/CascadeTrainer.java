@@ -21,6 +21,7 @@ import org.towerlab.api.model.InitContext;
 import org.towerlab.api.model.Model;
 import org.towerlab.api.model.Parameterized;
 import org.towerlab.api.nn.Params;
+import org.towerlab.api.nn.Tensors;
 import org.towerlab.api.sampling.Sampler;
 import org.towerlab.api.tracking.Tracker;
 import org.towerlab.api.train.TrainContext;
@@ -246,7 +247,7 @@ public final class CascadeTrainer implements TrainingStrategy, Compatibility {
               throw new UserException("The checkpoint " + dir.resolve("done.ckpt") + " does not hold '" + e.getKey()
                   + "'; the config changed since it was written. Run without --resume.");
             }
-            e.getValue().set(v);
+            Tensors.overwrite(e.getValue(), v);
           }
           scorers.get(st.name()).refresh();
           int ep = readEpochs(done.state);

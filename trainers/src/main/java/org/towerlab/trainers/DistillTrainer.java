@@ -19,6 +19,7 @@ import org.towerlab.api.model.InitContext;
 import org.towerlab.api.model.Model;
 import org.towerlab.api.model.Parameterized;
 import org.towerlab.api.nn.Params;
+import org.towerlab.api.nn.Tensors;
 import org.towerlab.api.sampling.Sampler;
 import org.towerlab.api.tracking.Tracker;
 import org.towerlab.api.train.TrainContext;
@@ -168,7 +169,7 @@ public final class DistillTrainer implements TrainingStrategy, Compatibility {
     try {
       if (ctx.resume() && Files.exists(dir.resolve("done.ckpt"))) {
         Checkpoint done = EpochLoop.read(dir.resolve("done.ckpt"));
-        checkpointed.forEach((k, v) -> v.set(done.arrays.get("param:" + k)));
+        checkpointed.forEach((k, v) -> Tensors.overwrite(v, done.arrays.get("param:" + k)));
         scorer.refresh();
         console.println("teacher: done (resumed)");
       } else {
@@ -250,7 +251,7 @@ public final class DistillTrainer implements TrainingStrategy, Compatibility {
         throw new UserException("trainer.teacher.from: " + dir.resolve("checkpoints/best.ckpt") + " has no weights"
             + " of the right shape for '" + e.getKey() + "'; the run's model and its checkpoint disagree.");
       }
-      e.getValue().set(v);
+      Tensors.overwrite(e.getValue(), v);
     }
     console.println("teacher: loaded from " + dir);
     return teacher;

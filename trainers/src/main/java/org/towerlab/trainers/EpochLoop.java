@@ -20,6 +20,7 @@ import org.towerlab.api.UserException;
 import org.towerlab.api.data.Split;
 import org.towerlab.api.eval.Evaluator;
 import org.towerlab.api.eval.Scorer;
+import org.towerlab.api.nn.Tensors;
 import org.towerlab.api.random.Seeds;
 import org.towerlab.api.tracking.Tracker;
 import org.towerlab.api.train.TrainResult;
@@ -113,7 +114,7 @@ final class EpochLoop {
         List<float[]> values = last.withPrefix("param:");
         int i = 0;
         for (NDArray p : params.values()) {
-          p.set(values.get(i++));
+          Tensors.overwrite(p, values.get(i++));
         }
         adam.restore(last.withPrefix("adam:"), st.get("adam-steps").asLong());
         if (Files.exists(ckptDir.resolve("best.ckpt"))) {
@@ -220,7 +221,7 @@ final class EpochLoop {
       }
       if (bestWeights != null) {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
-          e.getValue().set(bestWeights.get(e.getKey()));
+          Tensors.overwrite(e.getValue(), bestWeights.get(e.getKey()));
         }
       }
       s.scorer().refresh();

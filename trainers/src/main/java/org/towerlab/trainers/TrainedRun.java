@@ -20,6 +20,7 @@ import org.towerlab.api.model.InitContext;
 import org.towerlab.api.model.Model;
 import org.towerlab.api.model.TowerOutput;
 import org.towerlab.api.nn.Params;
+import org.towerlab.api.nn.Tensors;
 import org.towerlab.registry.Registry;
 import org.towerlab.registry.config.ConfigLoader;
 import org.towerlab.registry.config.LoadedRun;
@@ -90,7 +91,7 @@ public final class TrainedRun implements AutoCloseable {
           throw new UserException(best + " has no weights of the right shape for '" + e.getKey() + "'; the run's"
               + " model (effective-config.yaml) and its checkpoint disagree.");
         }
-        e.getValue().set(v);
+        Tensors.overwrite(e.getValue(), v);
       }
       TrainedRun loaded = new TrainedRun(dir, run, prepared.split(), model, manager);
       loaded.items(); // encoded once, here, outside any caller's NDScope

@@ -45,4 +45,26 @@ public final class Tensors {
   public static NDArray create(NDManager manager, long[] data) {
     return create(manager, data, new Shape(data.length));
   }
+
+  /**
+   * Overwrites every element of {@code target} with {@code values} (row-major), in place. Same
+   * effect as DJL's {@code target.set(values)}, which goes through a libtorch guard that prints a
+   * deprecation warning ({@code AutoNonVariableTypeMode is deprecated}) on stderr the first time a
+   * process uses it; an indexed copy of the whole array does not.
+   *
+   * @throws IllegalArgumentException if {@code values} does not have {@code target}'s size
+   */
+  public static void overwrite(NDArray target, float[] values) {
+    if (values.length != target.size()) {
+      throw new IllegalArgumentException("cannot write " + values.length + " values into an array of shape "
+          + target.getShape());
+    }
+    if (target.getShape().dimension() == 0) {
+      target.set(values);
+      return;
+    }
+    try (NDManager tmp = target.getManager().newSubManager()) {
+      target.set(new ai.djl.ndarray.index.NDIndex(":"), tmp.create(values, target.getShape()));
+    }
+  }
 }

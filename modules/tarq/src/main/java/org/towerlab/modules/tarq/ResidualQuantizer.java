@@ -331,6 +331,6 @@ final class ResidualQuantizer {
 
   /** Overwrites a weight or buffer in place, outside autograd. */
   private static void write(NDArray target, float[] values) {
-    NoGrad.run(() -> target.set(values));
+    NoGrad.run(() -> Tensors.overwrite(target, values));
   }
 }

@@ -25,8 +25,9 @@ public final class SampledSoftmaxLoss implements Loss {
    * {@code log(exp(pos - m) + sum_j exp(neg_j - m)) + m - pos} with {@code m} the row's largest
    * logit, held constant (the log-sum-exp and its gradient do not depend on it). The concatenation,
    * log-softmax and column pick cost five passes over {@code [B, 1+C]} forward and backward
-   * (the concat, the pick's zero-filled gradient, the log-softmax both ways); this costs three
-   * forward (max, exp, sum) and one backward (the exp's). Same values to float rounding.
+   * (the concat, the log-softmax both ways, and the zero-filled gradients of the slice and the
+   * select DJL records for the pick); this costs three forward (max, exp, sum) and one backward
+   * (the exp's). Same values to float rounding.
    *
    * @param pos {@code [B]}
    * @param neg {@code [B, C]}

@@ -147,8 +147,8 @@ class SampledSoftmaxLossTest extends LossContract {
     }
     NDArray neg = manager.create(n, new Shape(b, c));
     NDArray pos = manager.create(p);
-    NDArray weights = manager.create(new float[b]).add(manager.arange(b).toType(ai.djl.ndarray.types.DataType.FLOAT32,
-        false)); // a weighted sum, so each row's gradient is checked on its own scale
+    // weights 1..B: a weighted sum, so each row's gradient is checked on its own scale, none of them 0
+    NDArray weights = manager.arange(1f, b + 1f);
     Gradients.Result got = Gradients.of(Map.of("neg", neg, "pos", pos),
         () -> SampledSoftmaxLoss.negLogSoftmaxFirst(pos, neg).mul(weights).sum());
     Gradients.Result concat = Gradients.of(Map.of("neg", neg, "pos", pos), () -> {
